@@ -1,0 +1,345 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import normalise
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def with_counts(self):
+        return self.annotate(
+            activity_count=Count("activities", distinct=True),
+            conservation_unit_count=Count("conservation_units", distinct=True),
+        ).prefetch_related("range_states")
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class ActionPlan(models.Model):
+    """A species action plan or strategy adopted under CMS CAMI, e.g. the Argali Action Plan."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True, help_text=_("Short name used in URLs and the API."))
+    title = models.CharField(_("title"), max_length=300, help_text=_("Title as printed in the document."))
+    short_title = models.CharField(_("short title"), max_length=100)
+    species_common_name = models.CharField(_("species (common name)"), max_length=100)
+    species_scientific_name = models.CharField(_("species (scientific name)"), max_length=100)
+    period_start = models.PositiveSmallIntegerField(_("period start"))
+    period_end = models.PositiveSmallIntegerField(_("period end"))
+    document_symbol = models.CharField(_("document symbol"), max_length=100, blank=True)
+    goal = models.TextField(_("goal"), blank=True)
+    vision = models.TextField(_("vision"), blank=True)
+    range_states = models.ManyToManyField(
+        "conservation_units.Country", related_name="action_plans", verbose_name=_("range states")
+    )
+
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="%(app_label)s_%(class)s_period_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return self.short_title or self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("actionplans:actionplan_detail", args=[self.slug])
+
+    @property
+    def period(self):
+        return f"{self.period_start}-{self.period_end}"
+
+
+class FootnoteQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_slug, number):
+        return self.get(plan__slug=plan_slug, number=number)
+
+
+class Footnote(models.Model):
+    """A footnote of the plan document, linked to the items it qualifies."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="footnotes", verbose_name=_("plan"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"), blank=True)
+
+    objects = FootnoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("footnote")
+        verbose_name_plural = _("footnotes")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="%(app_label)s_%(class)s_unique_number_per_plan")
+        ]
+
+    def __str__(self):
+        return f"[{self.number}] {self.text[:60]}"
+
+    def natural_key(self):
+        return (self.plan.slug, self.number)
+
+    natural_key.dependencies = ["actionplans.actionplan"]
+
+
+class PlanElementQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_slug, level, code):
+        return self.get(plan__slug=plan_slug, level=level, code=code)
+
+
+class PlanElement(models.Model):
+    """A heading of a plan's outline: a part, theme, section, objective or result.
+
+    Plans differ in shape (Argali: sections of measures and an annex of objectives and results;
+    Persian leopard: themes, objectives, results), so the outline is one tree of levels; a plan of
+    yet another shape needs rows, not tables.
+    """
+
+    class Level(models.TextChoices):
+        PART = "part", _("Part")
+        THEME = "theme", _("Theme")
+        SECTION = "section", _("Section")
+        OBJECTIVE = "objective", _("Objective")
+        RESULT = "result", _("Result")
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="elements", verbose_name=_("plan"))
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    code = models.CharField(_("code"), max_length=30, help_text=_("Number as printed, e.g. 1.1 or 2.0."))
+    title = models.TextField(_("title"), help_text=_("Text as printed."))
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    position = models.PositiveIntegerField(_("position"), help_text=_("Order in the document."))
+    conservation_unit = models.ForeignKey(
+        "conservation_units.ConservationUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="elements",
+        verbose_name=_("conservation unit"),
+    )
+    footnotes = models.ManyToManyField(Footnote, blank=True, related_name="elements", verbose_name=_("footnotes"))
+    linked_activities = models.ManyToManyField(
+        "actionplans.Activity",
+        blank=True,
+        related_name="referenced_by_elements",
+        verbose_name=_("activities referred to"),
+    )
+    linked_elements = models.ManyToManyField(
+        "self", blank=True, symmetrical=False, related_name="referenced_by_elements", verbose_name=_("elements referred to")
+    )
+
+    objects = PlanElementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "position"]
+        verbose_name = _("plan element")
+        verbose_name_plural = _("plan elements")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "level", "code"], name="%(app_label)s_%(class)s_unique_code"),
+            models.UniqueConstraint(fields=["plan", "position"], name="%(app_label)s_%(class)s_unique_position"),
+        ]
+
+    def __str__(self):
+        if self.level == self.Level.PART:
+            return self.title
+        return f"{self.get_level_display()} {self.code}"
+
+    def natural_key(self):
+        return (self.plan.slug, self.level, self.code)
+
+    natural_key.dependencies = ["actionplans.actionplan", "conservation_units.conservationunit"]
+
+    def clean(self):
+        if self.parent_id and self.parent.plan_id != self.plan_id:
+            raise ValidationError({"parent": _("The parent belongs to another plan.")})
+
+    def get_absolute_url(self):
+        return reverse("actionplans:actionplan_detail", args=[self.plan.slug]) + f"#{self.level}-{self.code}"
+
+    @property
+    def activity_filter(self):
+        """Query string of the activity list showing this element's activities."""
+        return f"{self.level}={self.code}"
+
+
+class ActivityQuerySet(models.QuerySet):
+    def with_related(self):
+        """Everything the lists, the API and the exports show, in a constant number of queries."""
+        return self.select_related(
+            "plan", "section", "theme", "objective", "result", "conservation_unit"
+        ).prefetch_related(
+            Prefetch("countries", queryset=_country_model().objects.order_by("code")),
+            "footnotes",
+        )
+
+    def in_document_order(self):
+        return self.order_by("plan__slug", "position")
+
+    def get_by_natural_key(self, plan_slug, key):
+        return self.get(plan__slug=plan_slug, key=key)
+
+
+def _country_model():
+    from conservation_units.models import Country
+
+    return Country
+
+
+class Activity(models.Model):
+    """One thing a plan asks range states to do: an Argali measure or annex action, a leopard activity.
+
+    Every field is kept as printed in the document; ``priority_level``, ``target_year`` and
+    ``budget_usd`` are read out of the printed text by ``clean()`` (rules in ``normalise``).
+    """
+
+    class Kind(models.TextChoices):
+        MEASURE = "measure", _("Measure")
+        ACTION = "action", _("Action")
+        ACTIVITY = "activity", _("Activity")
+
+    class PriorityScale(models.TextChoices):
+        RANK = "rank", _("Rank: 1 high, 2 medium, 3 low")
+        WORD = "word", _("Word: Essential, High, Medium, Low")
+        SCORE = "score", _("Average score: 1.00 low to 3.00 high")
+
+    class PriorityLevel(models.TextChoices):
+        HIGH = normalise.HIGH, _("High")
+        MEDIUM = normalise.MEDIUM, _("Medium")
+        LOW = normalise.LOW, _("Low")
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="activities", verbose_name=_("plan"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=30, help_text=_("Number as printed, e.g. 2.1 or 1.1.1."))
+    key = models.CharField(
+        _("key"),
+        max_length=30,
+        help_text=_("Unique within the plan: the code, except where the document prints a code twice."),
+    )
+    position = models.PositiveIntegerField(_("position"), help_text=_("Order in the document."))
+    text = models.TextField(_("text"), help_text=_("Full text as printed."))
+    section = models.ForeignKey(
+        PlanElement, on_delete=models.PROTECT, null=True, blank=True, related_name="section_activities",
+        limit_choices_to={"level": PlanElement.Level.SECTION}, verbose_name=_("section"),
+    )
+    theme = models.ForeignKey(
+        PlanElement, on_delete=models.PROTECT, null=True, blank=True, related_name="theme_activities",
+        limit_choices_to={"level": PlanElement.Level.THEME}, verbose_name=_("theme"),
+    )
+    objective = models.ForeignKey(
+        PlanElement, on_delete=models.PROTECT, null=True, blank=True, related_name="objective_activities",
+        limit_choices_to={"level": PlanElement.Level.OBJECTIVE}, verbose_name=_("objective"),
+    )
+    result = models.ForeignKey(
+        PlanElement, on_delete=models.PROTECT, null=True, blank=True, related_name="result_activities",
+        limit_choices_to={"level": PlanElement.Level.RESULT}, verbose_name=_("result"),
+    )
+    conservation_unit = models.ForeignKey(
+        "conservation_units.ConservationUnit", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="activities", verbose_name=_("conservation unit"),
+    )
+    priority = models.CharField(_("priority"), max_length=20, blank=True, help_text=_("As printed."))
+    priority_scale = models.CharField(_("priority scale"), max_length=10, choices=PriorityScale.choices)
+    priority_level = models.CharField(
+        _("priority level"), max_length=10, choices=PriorityLevel.choices, blank=True,
+        help_text=_("Read from the printed priority; blank where none is printed."),
+    )
+    actor = models.TextField(_("actor"), blank=True, help_text=_("Responsibility / organisations responsible, as printed."))
+    indicator = models.TextField(_("indicator"), blank=True)
+    timeline = models.CharField(_("timeline"), max_length=100, blank=True, help_text=_("Timeline or time scale as printed."))
+    target_year = models.PositiveSmallIntegerField(
+        _("target year"), null=True, blank=True, help_text=_("Read from the timeline where it names a year.")
+    )
+    budget = models.CharField(_("budget"), max_length=100, blank=True, help_text=_("As printed."))
+    budget_usd = models.PositiveBigIntegerField(
+        _("budget (USD)"), null=True, blank=True, help_text=_("Read from the budget where it prints an amount.")
+    )
+    budget_basis = models.CharField(
+        _("budget basis"), max_length=60, blank=True, help_text=_("What the amount is counted per, e.g. 'per country'.")
+    )
+    cami_pow = models.JSONField(
+        _("CAMI Programme of Work"), default=list, blank=True, help_text=_("Activity numbers of the CAMI PoW it serves.")
+    )
+    applicability = models.CharField(_("applicable to"), max_length=200, blank=True, help_text=_("As printed."))
+    countries = models.ManyToManyField(
+        "conservation_units.Country", related_name="activities", verbose_name=_("countries"),
+        help_text=_("Range states the activity applies to."),
+    )
+    footnotes = models.ManyToManyField(Footnote, blank=True, related_name="activities", verbose_name=_("footnotes"))
+    linked_activities = models.ManyToManyField(
+        "self", blank=True, symmetrical=False, related_name="referenced_by_activities",
+        verbose_name=_("activities referred to"),
+    )
+    linked_elements = models.ManyToManyField(
+        PlanElement, blank=True, related_name="referenced_by_activities", verbose_name=_("elements referred to")
+    )
+    editorial_note = models.TextField(
+        _("editorial note"), blank=True, help_text=_("Where the tracker corrected the printed text, and why.")
+    )
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan__slug", "position"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "key"], name="%(app_label)s_%(class)s_unique_key"),
+            models.UniqueConstraint(fields=["plan", "position"], name="%(app_label)s_%(class)s_unique_position"),
+        ]
+        indexes = [
+            models.Index(fields=["priority_level"], name="activity_priority_level_idx"),
+            models.Index(fields=["target_year"], name="activity_target_year_idx"),
+            models.Index(fields=["plan", "code"], name="activity_plan_code_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.code}"
+
+    def natural_key(self):
+        return (self.plan.slug, self.key)
+
+    natural_key.dependencies = ["actionplans.actionplan", "actionplans.planelement", "conservation_units.conservationunit"]
+
+    def get_absolute_url(self):
+        return reverse("actionplans:activity_detail", args=[self.pk])
+
+    @property
+    def parent(self):
+        """The innermost outline element the activity sits under."""
+        return self.result or self.objective or self.section or self.theme
+
+    def derive_normalised_fields(self):
+        self.priority_level = normalise.priority_level_from(self.priority, self.priority_scale)
+        self.target_year = normalise.target_year_from(self.timeline)
+        self.budget_usd, self.budget_basis = normalise.budget_from(self.budget)
+
+    def clean(self):
+        self.derive_normalised_fields()
+        if self.priority.strip() and not self.priority_level:
+            raise ValidationError(
+                {"priority": _("'%(priority)s' is not a priority on the %(scale)s scale.")
+                 % {"priority": self.priority, "scale": self.get_priority_scale_display()}}
+            )
+        errors = {}
+        for field in ("section", "theme", "objective", "result"):
+            element = getattr(self, field)
+            if element is not None and element.plan_id != self.plan_id:
+                errors[field] = _("This element belongs to another plan.")
+        if not any(getattr(self, f"{f}_id") for f in ("section", "theme", "objective", "result")):
+            errors["section"] = _("An activity sits under a section, theme, objective or result.")
+        if self.conservation_unit_id and self.conservation_unit.plan_id != self.plan_id:
+            errors["conservation_unit"] = _("This conservation unit belongs to another plan.")
+        if errors:
+            raise ValidationError(errors)
