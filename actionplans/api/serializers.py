@@ -1,0 +1,129 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from actionplans.models import ActionPlan, Activity, Footnote, PlanElement
+from actionplans.selectors import OutlineNode
+
+
+def _element_number(element):
+    """Themes and objectives are numbered 1, 2, ...: the API gives them as integers."""
+    return int(element.code) if element is not None and element.code.isdigit() else None
+
+
+class FootnoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Footnote
+        fields = ["number", "text"]
+
+
+class ActivitySerializer(serializers.HyperlinkedModelSerializer):
+    """An activity with every field as printed, plus the values read out of them."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:activity-detail")
+    plan = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    section = serializers.SerializerMethodField(help_text="Argali measure section code (e.g. '2.0'), or null.")
+    theme = serializers.SerializerMethodField(help_text="Theme number, or null.")
+    objective = serializers.SerializerMethodField(help_text="Objective number, or null.")
+    result = serializers.SerializerMethodField(help_text="Result code (e.g. '1.1'), or null.")
+    conservation_unit = serializers.SerializerMethodField(help_text="Conservation unit number, or null.")
+    countries = serializers.SerializerMethodField(help_text="ISO codes of the countries it applies to.")
+    cami_pow = serializers.ListField(child=serializers.CharField(), read_only=True)
+    footnotes = FootnoteSerializer(many=True, read_only=True)
+    html_url = serializers.SerializerMethodField(help_text="The activity's page.")
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id", "url", "html_url", "plan", "kind", "code", "text", "section", "theme", "objective", "result",
+            "conservation_unit", "priority", "priority_scale", "priority_level", "actor", "indicator",
+            "timeline", "target_year", "budget", "budget_usd", "budget_basis", "cami_pow", "applicability",
+            "countries", "footnotes", "editorial_note",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_section(self, activity):
+        return activity.section.code if activity.section else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_theme(self, activity):
+        return _element_number(activity.theme)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_objective(self, activity):
+        return _element_number(activity.objective)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_result(self, activity):
+        return activity.result.code if activity.result else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_conservation_unit(self, activity):
+        return activity.conservation_unit.number if activity.conservation_unit else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_countries(self, activity):
+        # Prefetched in code order by Activity.objects.with_related(): no query per row.
+        return [country.code for country in activity.countries.all()]
+
+    @extend_schema_field(serializers.URLField())
+    def get_html_url(self, activity):
+        request = self.context.get("request")
+        url = activity.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+
+class ActionPlanSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:actionplan-detail", lookup_field="slug")
+    range_states = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    activity_count = serializers.IntegerField(read_only=True)
+    conservation_unit_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ActionPlan
+        fields = [
+            "id", "url", "slug", "title", "short_title", "species_common_name", "species_scientific_name",
+            "period_start", "period_end", "document_symbol", "goal", "vision", "range_states",
+            "activity_count", "conservation_unit_count",
+        ]
+
+
+class OutlineNodeSerializer(serializers.Serializer):
+    level = serializers.CharField(source="element.level")
+    code = serializers.CharField(source="element.code")
+    title = serializers.CharField(source="element.title")
+    conservation_unit = serializers.SerializerMethodField()
+    activity_count = serializers.IntegerField()
+    children = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_conservation_unit(self, node: OutlineNode):
+        unit = node.element.conservation_unit
+        return unit.number if unit else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_children(self, node: OutlineNode):
+        return OutlineNodeSerializer(node.children, many=True, context=self.context).data
+
+
+class ActionPlanDetailSerializer(ActionPlanSerializer):
+    """A plan with its outline (parts, themes, sections, objectives, results) and activity counts."""
+
+    outline = serializers.SerializerMethodField()
+    activity_counts = serializers.SerializerMethodField()
+
+    class Meta(ActionPlanSerializer.Meta):
+        fields = ActionPlanSerializer.Meta.fields + ["activity_counts", "outline"]
+
+    @extend_schema_field(OutlineNodeSerializer(many=True))
+    def get_outline(self, plan):
+        return OutlineNodeSerializer(self.context["outline"], many=True, context=self.context).data
+
+    @extend_schema_field(serializers.DictField(child=serializers.DictField(child=serializers.IntegerField())))
+    def get_activity_counts(self, plan):
+        return self.context["activity_counts"]
+
+
+class PlanElementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanElement
+        fields = ["level", "code", "title"]

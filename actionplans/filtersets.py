@@ -1,0 +1,60 @@
+"""One FilterSet per resource, shared by the HTML lists and the API."""
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from conservation_units.models import Country
+
+from .models import ActionPlan, Activity
+
+
+class ActivityFilterSet(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(
+        field_name="plan", to_field_name="slug", queryset=ActionPlan.objects.all(),
+        label=_("Plan"), help_text=_("Plan slug, e.g. argali or persian-leopard."),
+    )
+    plan_id = django_filters.NumberFilter(field_name="plan_id", label=_("Plan (ID)"))
+    country = django_filters.ModelChoiceFilter(
+        field_name="countries", to_field_name="code", queryset=Country.objects.all(),
+        label=_("Country"), help_text=_("ISO 3166-1 alpha-2 code: activities that apply to this country."),
+    )
+    country_id = django_filters.NumberFilter(field_name="countries", label=_("Country (ID)"))
+    kind = django_filters.MultipleChoiceFilter(choices=Activity.Kind.choices, label=_("Kind"))
+    conservation_unit = django_filters.NumberFilter(
+        field_name="conservation_unit__number", label=_("Conservation unit"),
+        help_text=_("Unit number as printed; combine with plan."),
+    )
+    priority_level = django_filters.MultipleChoiceFilter(
+        choices=Activity.PriorityLevel.choices, label=_("Priority level")
+    )
+    section = django_filters.CharFilter(field_name="section__code", label=_("Section"), help_text=_("e.g. 2.0"))
+    theme = django_filters.CharFilter(field_name="theme__code", label=_("Theme"), help_text=_("Theme number."))
+    objective = django_filters.CharFilter(
+        field_name="objective__code", label=_("Objective"), help_text=_("Objective number.")
+    )
+    result = django_filters.CharFilter(field_name="result__code", label=_("Result"), help_text=_("Result code, e.g. 1.1"))
+    target_year_min = django_filters.NumberFilter(
+        field_name="target_year", lookup_expr="gte", label=_("Target year from")
+    )
+    target_year_max = django_filters.NumberFilter(
+        field_name="target_year", lookup_expr="lte", label=_("Target year to")
+    )
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("Search"), help_text=_("Words in the code, text, actor or indicator.")
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "plan", "plan_id", "country", "country_id", "kind", "conservation_unit", "priority_level",
+            "section", "theme", "objective", "result", "target_year_min", "target_year_max", "search",
+        ]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value) | Q(text__icontains=value) | Q(actor__icontains=value)
+            | Q(indicator__icontains=value)
+        )

@@ -1,0 +1,68 @@
+"""Reads shared by the pages, the API and (later) the exports."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from .filtersets import ActivityFilterSet
+from .models import ActionPlan, Activity, PlanElement
+
+OUTLINE_LEVELS = ("section", "theme", "objective", "result")
+
+
+def activity_queryset():
+    """Every activity with what lists show, in plan and document order."""
+    return Activity.objects.with_related().in_document_order()
+
+
+def activity_filterset(*, data=None) -> ActivityFilterSet:
+    """The activity list filtered as a page or API request asks; ``.qs`` holds the rows."""
+    return ActivityFilterSet(data=data, queryset=activity_queryset())
+
+
+def activity_detail_queryset():
+    """An activity with its links both ways, for its own page."""
+    linked = Activity.objects.select_related("plan")
+    return activity_queryset().prefetch_related(
+        Prefetch("linked_activities", queryset=linked.order_by("position")),
+        Prefetch("referenced_by_activities", queryset=linked.order_by("position")),
+        Prefetch("linked_elements", queryset=PlanElement.objects.select_related("plan").order_by("position")),
+        Prefetch("referenced_by_elements", queryset=PlanElement.objects.select_related("plan").order_by("position")),
+        "conservation_unit__countries",
+    )
+
+
+def action_plan_list():
+    return ActionPlan.objects.with_counts().order_by("slug")
+
+
+@dataclass
+class OutlineNode:
+    element: PlanElement
+    activity_count: int
+    children: list[OutlineNode] = field(default_factory=list)
+
+
+def action_plan_outline(plan: ActionPlan) -> list[OutlineNode]:
+    """The plan's outline as a tree, each element with the number of activities under it.
+
+    Three queries whatever the plan's size: elements, and one row of outline ids per activity.
+    """
+    elements = list(plan.elements.select_related("conservation_unit").order_by("position"))
+    counts: Counter = Counter()
+    for row in Activity.objects.filter(plan=plan).values_list(*(f"{level}_id" for level in OUTLINE_LEVELS)):
+        counts.update(element_id for element_id in set(row) if element_id)
+    nodes = {element.pk: OutlineNode(element, counts[element.pk]) for element in elements}
+    roots = []
+    for element in elements:
+        node = nodes[element.pk]
+        if element.parent_id:
+            nodes[element.parent_id].children.append(node)
+        else:
+            roots.append(node)
+    for node in nodes.values():
+        if node.element.level == PlanElement.Level.PART:
+            node.activity_count = sum(child.activity_count for child in node.children)
+    return roots

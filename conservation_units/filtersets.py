@@ -1,0 +1,34 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from actionplans.models import ActionPlan
+
+from .models import ConservationUnit, Country
+
+
+class ConservationUnitFilterSet(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(
+        field_name="plan", to_field_name="slug", queryset=ActionPlan.objects.all(), label=_("Plan"),
+        help_text=_("Plan slug."),
+    )
+    plan_id = django_filters.NumberFilter(field_name="plan_id", label=_("Plan (ID)"))
+    country = django_filters.ModelChoiceFilter(
+        field_name="countries", to_field_name="code", queryset=Country.objects.all(), label=_("Country"),
+        help_text=_("ISO code: units that include this country."),
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=ConservationUnit.Kind.choices, label=_("Kind"))
+
+    class Meta:
+        model = ConservationUnit
+        fields = ["plan", "plan_id", "country", "kind"]
+
+
+class CountryFilterSet(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(
+        field_name="action_plans", to_field_name="slug", queryset=ActionPlan.objects.all(), label=_("Plan"),
+        help_text=_("Plan slug: its range states."),
+    )
+
+    class Meta:
+        model = Country
+        fields = ["plan", "code"]
