@@ -1,0 +1,100 @@
+from django.contrib import admin
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from .models import ActionPlan, Activity, Footnote, PlanElement
+
+
+class ActivityInline(admin.TabularInline):
+    """Activities under an outline element (fk_name set per level in subclasses)."""
+
+    model = Activity
+    extra = 0
+    fields = ["code", "key", "kind", "text", "priority", "priority_scale", "actor", "timeline", "budget"]
+    show_change_link = True
+    ordering = ["position"]
+
+
+class SectionActivityInline(ActivityInline):
+    fk_name = "section"
+    verbose_name_plural = _("measures of this section")
+
+
+class ResultActivityInline(ActivityInline):
+    fk_name = "result"
+    verbose_name_plural = _("activities of this result")
+
+
+class ObjectiveActivityInline(ActivityInline):
+    fk_name = "objective"
+    verbose_name_plural = _("activities of this objective")
+
+
+INLINES_BY_LEVEL = {
+    PlanElement.Level.SECTION: [SectionActivityInline],
+    PlanElement.Level.RESULT: [ResultActivityInline],
+}
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(admin.ModelAdmin):
+    list_display = ["short_title", "slug", "species_scientific_name", "period_start", "period_end", "document_symbol"]
+    search_fields = ["title", "short_title", "slug", "species_common_name", "species_scientific_name"]
+    filter_horizontal = ["range_states"]
+    readonly_fields = ["slug"]
+
+
+@admin.register(PlanElement)
+class PlanElementAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "level", "code", "short_title", "conservation_unit"]
+    list_filter = ["plan", "level"]
+    list_select_related = ["plan", "conservation_unit"]
+    search_fields = ["code", "title"]
+    autocomplete_fields = ["parent", "conservation_unit", "footnotes", "linked_activities", "linked_elements"]
+    ordering = ["plan", "position"]
+
+    @admin.display(description=_("title"))
+    def short_title(self, element):
+        return Truncator(element.title).words(12)
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return []
+        # An objective holds activities directly only in plans without results under it.
+        if obj.level == PlanElement.Level.OBJECTIVE and not obj.children.exists():
+            return [ObjectiveActivityInline]
+        return INLINES_BY_LEVEL.get(obj.level, [])
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["code", "kind", "plan", "short_text", "priority", "priority_level", "conservation_unit", "timeline"]
+    list_filter = ["plan", "kind", "priority_level", "conservation_unit", "countries"]
+    list_select_related = ["plan", "conservation_unit"]
+    search_fields = ["code", "key", "text", "actor", "indicator"]
+    autocomplete_fields = [
+        "section", "theme", "objective", "result", "conservation_unit", "countries", "footnotes",
+        "linked_activities", "linked_elements",
+    ]
+    readonly_fields = ["priority_level", "target_year", "budget_usd", "budget_basis"]
+    ordering = ["plan__slug", "position"]
+    fieldsets = [
+        (None, {"fields": ["plan", "kind", "code", "key", "position", "text", "editorial_note"]}),
+        (_("Place in the plan"), {"fields": ["section", "theme", "objective", "result", "conservation_unit"]}),
+        (_("As printed"), {"fields": [
+            "priority", "priority_scale", "actor", "indicator", "timeline", "budget", "cami_pow", "applicability",
+        ]}),
+        (_("Read from the printed text"), {"fields": ["priority_level", "target_year", "budget_usd", "budget_basis"]}),
+        (_("Links"), {"fields": ["countries", "footnotes", "linked_activities", "linked_elements"]}),
+    ]
+
+    @admin.display(description=_("text"))
+    def short_text(self, activity):
+        return Truncator(activity.text).words(15)
+
+
+@admin.register(Footnote)
+class FootnoteAdmin(admin.ModelAdmin):
+    list_display = ["number", "plan", "text"]
+    list_filter = ["plan"]
+    search_fields = ["text"]

@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from actionplans.models import Activity
+
+from .models import ConservationUnit, Country
+
+
+class UnitActivityInline(admin.TabularInline):
+    model = Activity
+    fk_name = "conservation_unit"
+    extra = 0
+    fields = ["code", "kind", "text", "priority", "actor"]
+    show_change_link = True
+    ordering = ["position"]
+    verbose_name_plural = _("measures for this unit")
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(ConservationUnit)
+class ConservationUnitAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "plan", "kind", "hotspot_id", "subspecies", "countries_as_printed"]
+    list_filter = ["plan", "kind", "countries"]
+    list_select_related = ["plan"]
+    search_fields = ["name", "subspecies", "geographic_area", "hotspot_id"]
+    autocomplete_fields = ["countries"]
+    inlines = [UnitActivityInline]
+    ordering = ["plan", "number"]
