@@ -1,0 +1,72 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from tests.factories import ActionPlanFactory, ActivityFactory, CountryFactory, PlanElementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    user = get_user_model().objects.create_superuser("secretariat-test", "s@example.org", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def activity():
+    kz = CountryFactory(code="KZ", name="Kazakhstan")
+    plan = ActionPlanFactory(slug="test-plan", range_states=[kz])
+    result = PlanElementFactory(plan=plan, level="result", code="1.1")
+    return ActivityFactory(plan=plan, result=result, code="1.1.1", text="Trian rangers", countries=[kz])
+
+
+def _change_form_data(activity, **changes):
+    data = {
+        "plan": activity.plan_id, "kind": activity.kind, "code": activity.code, "key": activity.key,
+        "position": activity.position, "text": activity.text, "editorial_note": "", "section": "", "theme": "",
+        "objective": "", "result": activity.result_id, "conservation_unit": "", "priority": activity.priority,
+        "priority_scale": activity.priority_scale, "actor": activity.actor, "indicator": "",
+        "timeline": activity.timeline, "budget": activity.budget, "cami_pow": "[]", "applicability": "",
+        "countries": [c.pk for c in activity.countries.all()],
+    }
+    data.update(changes)
+    return data
+
+
+def test_staff_can_correct_a_typo_in_an_activity(staff_client, activity):
+    url = reverse("admin:actionplans_activity_change", args=[activity.pk])
+    response = staff_client.post(url, _change_form_data(activity, text="Train rangers"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    activity.refresh_from_db()
+    assert activity.text == "Train rangers"
+
+
+def test_changing_the_printed_priority_updates_its_level(staff_client, activity):
+    url = reverse("admin:actionplans_activity_change", args=[activity.pk])
+    staff_client.post(url, _change_form_data(activity, priority="1.20", timeline="2023-24", budget="4.25 M USD"))
+    activity.refresh_from_db()
+    assert (activity.priority_level, activity.target_year, activity.budget_usd) == ("low", 2024, 4_250_000)
+
+
+def test_a_priority_off_the_scale_is_refused_with_a_message(staff_client, activity):
+    url = reverse("admin:actionplans_activity_change", args=[activity.pk])
+    response = staff_client.post(url, _change_form_data(activity, priority="very high", text="Changed"))
+    assert response.status_code == 200
+    assert "is not a priority on the" in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.text == "Trian rangers"
+
+
+@pytest.mark.parametrize(
+    "name", ["actionplans_activity", "actionplans_planelement", "actionplans_actionplan",
+             "conservation_units_conservationunit", "conservation_units_country", "actionplans_footnote"],
+)
+def test_admin_lists_open(staff_client, activity, name):
+    assert staff_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_result_page_shows_its_activities_inline(staff_client, activity):
+    response = staff_client.get(reverse("admin:actionplans_planelement_change", args=[activity.result_id]))
+    assert "Trian rangers" in response.content.decode()

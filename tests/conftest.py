@@ -1,0 +1,30 @@
+import pytest
+from django.core.management import call_command
+
+REAL_PLANS = ("argali", "persian-leopard")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load both real plans once per run; tests roll back their own changes around them."""
+    with django_db_blocker.unblock():
+        call_command("load_plans", verbosity=0)
+
+
+@pytest.fixture
+def real_plans(db):
+    """The two plans as loaded from fixtures/ (reloaded if a transactional test flushed them)."""
+    from actionplans.models import ActionPlan
+
+    if ActionPlan.objects.filter(slug__in=REAL_PLANS).count() != len(REAL_PLANS):
+        call_command("load_plans", verbosity=0)
+    return {plan.slug: plan for plan in ActionPlan.objects.filter(slug__in=REAL_PLANS)}
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings):
+    """Pages render without a collectstatic run; test_static_files.py checks the manifest build."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
