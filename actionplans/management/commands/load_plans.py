@@ -21,4 +21,5 @@ class Command(BaseCommand):
                 result = action_plan_load(slug=slug, update=update)
             except ValidationError as error:
                 raise CommandError(f"{slug}: {'; '.join(error.messages)}") from error
-            self.stdout.write(result.summary())
+            if options["verbosity"]:
+                self.stdout.write(result.summary())

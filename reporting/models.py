@@ -1,0 +1,389 @@
+"""Who reports for which country, reporting rounds, progress reports, their evidence and history."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Profile(models.Model):
+    """What the tracker remembers about a user: the interface language they chose."""
+
+    user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="profile", verbose_name=_("user"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+    def covering(self, *, plan_id, country_id):
+        """Assignments that reach a plan's activities in a country (plan left empty: every plan)."""
+        return self.filter(Q(plan_id=plan_id) | Q(plan__isnull=True), country_id=country_id)
+
+
+class Assignment(models.Model):
+    """A user's right to report for a country: as its focal point, or as a contributor.
+
+    A focal point edits and submits the country's reports (of every plan, or only of ``plan``).
+    A contributor drafts only what a focal point handed over: the activities listed, else those of
+    ``conservation_unit``, else every activity of ``plan``; a contributor never submits.
+    """
+
+    class Role(models.TextChoices):
+        FOCAL_POINT = "focal_point", _("National focal point")
+        CONTRIBUTOR = "contributor", _("Contributor")
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("user"))
+    country = models.ForeignKey(
+        "conservation_units.Country", on_delete=models.PROTECT, related_name="assignments", verbose_name=_("country")
+    )
+    plan = models.ForeignKey(
+        "actionplans.ActionPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="assignments",
+        verbose_name=_("plan"), help_text=_("Leave empty for every plan."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.FOCAL_POINT)
+    conservation_unit = models.ForeignKey(
+        "conservation_units.ConservationUnit", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="assignments", verbose_name=_("conservation unit"),
+        help_text=_("Contributors only: the unit whose activities they draft."),
+    )
+    activities = models.ManyToManyField(
+        "actionplans.Activity", blank=True, related_name="assignments", verbose_name=_("activities"),
+        help_text=_("Contributors only: the activities they draft."),
+    )
+    granted_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country__name", "user__username"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        indexes = [models.Index(fields=["user", "country"], name="assignment_user_country_idx")]
+
+    def __str__(self):
+        scope = self.plan.short_title if self.plan_id else _("all plans")
+        return f"{self.user} — {self.get_role_display()}, {self.country} ({scope})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.role == self.Role.FOCAL_POINT and self.conservation_unit_id:
+            raise ValidationError({"conservation_unit": _("A focal point reports for the whole country.")})
+        if self.conservation_unit_id and self.conservation_unit.plan_id != self.plan_id:
+            raise ValidationError({"conservation_unit": _("Choose a unit of the assignment's plan.")})
+
+
+class ReportingRoundQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ReportingRound.Status.OPEN)
+
+
+class ReportingRound(models.Model):
+    """A round of national reporting on one plan, e.g. '2026 report to the meeting of the range states'."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("round", "Open")
+        CLOSED = "closed", pgettext_lazy("round", "Closed")
+
+    plan = models.ForeignKey(
+        "actionplans.ActionPlan", on_delete=models.PROTECT, related_name="rounds", verbose_name=_("plan")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    opens_on = models.DateField(_("opens on"))
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    closed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ReportingRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        verbose_name = _("reporting round")
+        verbose_name_plural = _("reporting rounds")
+        indexes = [models.Index(fields=["plan", "status"], name="round_plan_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("opens_on")), name="%(app_label)s_%(class)s_due_after_opening"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+
+class CountryReport(models.Model):
+    """One country's report for one round: what is submitted, validated or returned as a whole."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        VALIDATED = "validated", _("Validated")
+        RETURNED = "returned", _("Returned")
+
+    round = models.ForeignKey(
+        ReportingRound, on_delete=models.PROTECT, related_name="country_reports", verbose_name=_("round")
+    )
+    country = models.ForeignKey(
+        "conservation_units.Country", on_delete=models.PROTECT, related_name="country_reports",
+        verbose_name=_("country"),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    return_comment = models.TextField(_("Secretariat's comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["round", "country__name"]
+        verbose_name = _("country report")
+        verbose_name_plural = _("country reports")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "country"], name="%(app_label)s_%(class)s_one_per_round")
+        ]
+        indexes = [models.Index(fields=["state"], name="countryreport_state_idx")]
+
+    def __str__(self):
+        return f"{self.country} — {self.round}"
+
+    def get_absolute_url(self):
+        return reverse("reporting:country_report", args=[self.round_id, self.country.code])
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related(
+            "country_report__round__plan", "country_report__country", "activity__plan", "updated_by"
+        )
+
+    def visible_to(self, user):
+        """Anonymous visitors see validated progress only; every signed-in user reads everything."""
+        if user.is_authenticated:
+            return self
+        return self.filter(country_report__state=CountryReport.State.VALIDATED)
+
+
+class ProgressReport(models.Model):
+    """What a country says about one activity in one round: status, what was done, obstacles."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        ONGOING = "ongoing", _("Ongoing (recurring)")
+        NOT_APPLICABLE = "not_applicable", _("Not applicable for this country")
+
+    country_report = models.ForeignKey(
+        CountryReport, on_delete=models.PROTECT, related_name="progress_reports", verbose_name=_("country report")
+    )
+    activity = models.ForeignKey(
+        "actionplans.Activity", on_delete=models.PROTECT, related_name="progress_reports", verbose_name=_("activity")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    narrative = models.TextField(_("what was done"), blank=True)
+    obstacles = models.TextField(_("obstacles"), blank=True)
+    expected_year = models.PositiveSmallIntegerField(_("expected completion year"), null=True, blank=True)
+    carried_over = models.BooleanField(
+        _("carried over"), default=False,
+        help_text=_("Copied from the previous round and not yet changed or confirmed."),
+    )
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("carried from")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country_report", "activity__position"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country_report", "activity"], name="%(app_label)s_%(class)s_one_per_activity"
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_year__isnull=True) | Q(expected_year__gte=2000, expected_year__lte=2100),
+                name="%(app_label)s_%(class)s_expected_year_plausible",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status"], name="progress_status_idx"),
+            models.Index(fields=["updated_at"], name="progress_updated_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} — {self.country_report.country}"
+
+    @property
+    def round(self):
+        return self.country_report.round
+
+    @property
+    def country(self):
+        return self.country_report.country
+
+    def get_absolute_url(self):
+        return reverse(
+            "reporting:progress_detail",
+            args=[self.country_report.round_id, self.country_report.country.code, self.activity_id],
+        )
+
+
+def evidence_upload_path(evidence, filename):
+    report = evidence.progress_report.country_report
+    return f"evidence/round-{report.round_id}/{report.country.code}/{filename}"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(removed_at__isnull=True)
+
+    def visible_to(self, user):
+        """Restricted evidence (den sites, poaching cases) only for the country's own people and the Secretariat."""
+        public = Q(visibility=Evidence.Visibility.PUBLIC)
+        if not user.is_authenticated:
+            return self.current().filter(public, progress_report__country_report__state=CountryReport.State.VALIDATED)
+        if user.is_staff:
+            return self.current()
+        own_country = Exists(
+            Assignment.objects.filter(user=user, country_id=OuterRef("progress_report__country_report__country_id"))
+        )
+        return self.current().filter(public | own_country)
+
+
+class Evidence(models.Model):
+    """A link or file backing a progress report; restricted evidence is not shown outside the country."""
+
+    class Kind(models.TextChoices):
+        LINK = "link", _("Link")
+        FILE = "file", _("File")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        RESTRICTED = "restricted", _("Restricted to the country and the Secretariat")
+
+    progress_report = models.ForeignKey(
+        ProgressReport, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("progress report")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to=evidence_upload_path, max_length=300, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    added_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("added by"))
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    removed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="link") & ~Q(url="")) | (Q(kind="file") & ~Q(file="")),
+                name="%(app_label)s_%(class)s_link_or_file",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.kind == self.Kind.LINK:
+            return self.url
+        return reverse("reporting:evidence_download", args=[self.pk])
+
+
+class ProgressChange(models.Model):
+    """One saved change of a progress report: who, when, from where, each field's old and new value."""
+
+    class Source(models.TextChoices):
+        BROWSER = "browser", _("Browser")
+        API = "api", _("API")
+        WORKBOOK = "workbook", _("Offline workbook")
+        CARRY_OVER = "carry_over", _("Carried over from the previous round")
+        ADMIN = "admin", _("Admin")
+
+    progress_report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="changes", verbose_name=_("progress report")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    changed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
+    changed_at = models.DateTimeField(_("when"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    changes = models.JSONField(_("changes"), help_text=_("{field: [old, new]}"))
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("progress change")
+        verbose_name_plural = _("progress changes")
+        indexes = [models.Index(fields=["progress_report", "changed_at"], name="change_report_time_idx")]
+
+
+class ReportEvent(models.Model):
+    """A workflow step of a country report, with who took it and when."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        VALIDATED = "validated", _("Validated")
+        RETURNED = "returned", _("Returned with a comment")
+        REOPENED = "reopened", _("Sent back to submitted by an edit")
+
+    country_report = models.ForeignKey(
+        CountryReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("country report")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("when"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+
+
+class ReminderLog(models.Model):
+    """A reminder mailed, so that the daily command sends each one once."""
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user", "kind"], name="%(app_label)s_%(class)s_once")
+        ]

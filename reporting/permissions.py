@@ -1,0 +1,108 @@
+"""Who may do what in reporting: the one place these rules live.
+
+Secretariat (staff) manages rounds, validates and returns reports and may correct any report;
+a focal point edits and submits the reports of their countries (of every plan, or of the plans
+their assignment names); a contributor drafts only what a focal point handed over; observers and
+every other signed-in user read everything; anonymous visitors read validated progress only.
+Each check returns ``None`` when allowed, or the sentence saying why not (shown as the 403).
+"""
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import Assignment, CountryReport, ReportingRound
+
+SECRETARIAT, FOCAL_POINT, CONTRIBUTOR, OBSERVER, ANONYMOUS = (
+    "secretariat", "focal_point", "contributor", "observer", "anonymous",
+)
+
+
+def user_role(user) -> str:
+    if not user.is_authenticated:
+        return ANONYMOUS
+    if user.is_staff:
+        return SECRETARIAT
+    roles = set(Assignment.objects.filter(user=user).values_list("role", flat=True))
+    if Assignment.Role.FOCAL_POINT in roles:
+        return FOCAL_POINT
+    return CONTRIBUTOR if roles else OBSERVER
+
+
+def drafting_scope(user, *, plan, country) -> Q | None:
+    """The activities of ``plan`` the user may draft for ``country`` (a Q on Activity), or None."""
+    if not user.is_authenticated:
+        return None
+    if user.is_staff:
+        return Q()
+    scope = None
+    assignments = Assignment.objects.for_user(user).covering(plan_id=plan.pk, country_id=country.pk)
+    for assignment in assignments.prefetch_related("activities"):
+        if assignment.role == Assignment.Role.FOCAL_POINT:
+            return Q()
+        handed = [activity.pk for activity in assignment.activities.all()]
+        if handed:
+            part = Q(pk__in=handed)
+        elif assignment.conservation_unit_id:
+            part = Q(conservation_unit_id=assignment.conservation_unit_id)
+        else:
+            part = Q()
+        scope = part if scope is None else scope | part
+    return scope
+
+
+def is_focal_point_for(user, *, plan, country) -> bool:
+    return user.is_authenticated and (
+        Assignment.objects.for_user(user).covering(plan_id=plan.pk, country_id=country.pk)
+        .filter(role=Assignment.Role.FOCAL_POINT).exists()
+    )
+
+
+def _round_closed(round: ReportingRound) -> str | None:
+    if not round.is_open:
+        return _("The round “%(round)s” is closed: its reports can no longer change.") % {"round": round}
+    return None
+
+
+def _not_their_country(user, country) -> str:
+    if not user.is_authenticated:
+        return _("Sign in to report.")
+    return _("You do not report for %(country)s.") % {"country": country}
+
+
+def why_cannot_draft(user, *, activity, country, round: ReportingRound) -> str | None:
+    """May ``user`` change the progress of ``activity`` in ``country`` for ``round``?"""
+    if reason := _round_closed(round):
+        return reason
+    scope = drafting_scope(user, plan=round.plan, country=country)
+    if scope is None:
+        return _not_their_country(user, country)
+    if not activity.__class__.objects.filter(scope, pk=activity.pk).exists():
+        return _("Drafting %(activity)s for %(country)s was not handed to you.") % {
+            "activity": activity, "country": country,
+        }
+    return None
+
+
+def why_cannot_submit(user, *, country_report: CountryReport) -> str | None:
+    if reason := _round_closed(country_report.round):
+        return reason
+    if user.is_staff or is_focal_point_for(user, plan=country_report.round.plan, country=country_report.country):
+        return None
+    if drafting_scope(user, plan=country_report.round.plan, country=country_report.country) is not None:
+        return _("Contributors draft; the focal point of %(country)s submits.") % {"country": country_report.country}
+    return _not_their_country(user, country_report.country)
+
+
+def why_cannot_validate(user, *, country_report: CountryReport) -> str | None:
+    if reason := _round_closed(country_report.round):
+        return reason
+    if not user.is_staff:
+        return _("Only the CMS Secretariat validates or returns reports.")
+    return None
+
+
+def why_cannot_manage_rounds(user) -> str | None:
+    if not (user.is_authenticated and user.is_staff):
+        return _("Only the CMS Secretariat opens and closes reporting rounds.")
+    return None

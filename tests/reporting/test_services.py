@@ -1,0 +1,219 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reporting import services
+from reporting.models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent
+from reporting.services import ProgressInput, StaleEdit
+
+IN_PROGRESS = ProgressReport.Status.IN_PROGRESS
+COMPLETED = ProgressReport.Status.COMPLETED
+
+
+def record(world, user, activity=None, country=None, status=IN_PROGRESS, version=None, **values):
+    return services.progress_report_record(
+        round=world["round"], activity=activity or world["everywhere"], country=country or world["kz"], user=user,
+        values=ProgressInput(status=status, **values), expected_version=version,
+    )
+
+
+def test_focal_point_records_a_status_with_history(world):
+    report = record(world, world["focal_kz"], narrative="Two trainings held")
+    assert (report.status, report.version, report.updated_by) == (IN_PROGRESS, 1, world["focal_kz"])
+    [change] = report.changes.all()
+    assert change.changed_by == world["focal_kz"] and change.source == "browser"
+    assert change.changes == {"status": [None, "in_progress"], "narrative": [None, "Two trainings held"]}
+
+
+def test_second_save_records_only_the_fields_that_changed(world):
+    report = record(world, world["focal_kz"], narrative="Started")
+    report = record(world, world["focal_kz"], status=COMPLETED, narrative="Started", version=1)
+    assert report.version == 2
+    assert report.changes.first().changes == {"status": ["in_progress", "completed"]}
+
+
+def test_stale_edit_is_refused_and_changes_nothing(world):
+    record(world, world["focal_kz"], narrative="First")
+    record(world, world["secretariat"], narrative="Secretariat's correction", version=1)
+    with pytest.raises(StaleEdit) as error:
+        record(world, world["focal_kz"], narrative="Made from the old copy", version=1)
+    assert error.value.current.version == 2
+    assert ProgressReport.objects.get().narrative == "Secretariat's correction"
+
+
+def test_focal_point_cannot_update_another_country(world):
+    with pytest.raises(PermissionDenied, match="You do not report for Kazakhstan"):
+        record(world, world["focal_ir"])
+    assert not ProgressReport.objects.exists()
+
+
+def test_contributor_drafts_only_what_was_handed_over(world):
+    record(world, world["contributor_kz"], activity=world["in_unit"])
+    with pytest.raises(PermissionDenied, match="was not handed to you"):
+        record(world, world["contributor_kz"], activity=world["everywhere"])
+
+
+def test_observer_cannot_report(world):
+    with pytest.raises(PermissionDenied):
+        record(world, world["observer"])
+
+
+def test_activity_must_apply_to_the_country(world):
+    with pytest.raises(ValidationError) as error:
+        record(world, world["focal_ir"], activity=world["in_unit"], country=world["ir"])
+    assert "country" in error.value.message_dict
+
+
+def test_unknown_status_names_the_field(world):
+    with pytest.raises(ValidationError) as error:
+        record(world, world["focal_kz"], status="finished")
+    assert "status" in error.value.message_dict
+    assert not ProgressReport.objects.exists()
+
+
+def test_closed_round_is_read_only(world):
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    with pytest.raises(PermissionDenied, match="is closed"):
+        record(world, world["secretariat"])
+
+
+def test_workflow_submit_return_resubmit_validate(world):
+    record(world, world["focal_kz"])
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    services.country_report_return(country_report=country_report, user=world["secretariat"], comment="Add evidence")
+    country_report.refresh_from_db()
+    assert (country_report.state, country_report.return_comment) == ("returned", "Add evidence")
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    services.country_report_validate(country_report=country_report, user=world["secretariat"])
+    actions = list(country_report.events.order_by("at", "id").values_list("action", "actor__username"))
+    assert actions == [("submitted", "focal-kz-t"), ("returned", "secretariat-t"), ("submitted", "focal-kz-t"),
+                       ("validated", "secretariat-t")]
+
+
+def test_contributor_cannot_submit(world):
+    record(world, world["contributor_kz"], activity=world["in_unit"])
+    with pytest.raises(PermissionDenied, match="focal point of Kazakhstan submits"):
+        services.country_report_submit(country_report=CountryReport.objects.get(), user=world["contributor_kz"])
+
+
+def test_focal_point_cannot_validate(world):
+    record(world, world["focal_kz"])
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    with pytest.raises(PermissionDenied, match="Only the CMS Secretariat"):
+        services.country_report_validate(country_report=country_report, user=world["focal_kz"])
+
+
+def test_submitted_report_must_be_withdrawn_before_editing(world):
+    record(world, world["focal_kz"])
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    with pytest.raises(PermissionDenied, match="withdraw it to edit"):
+        record(world, world["focal_kz"], status=COMPLETED, version=1)
+    services.country_report_withdraw(country_report=country_report, user=world["focal_kz"])
+    assert record(world, world["focal_kz"], status=COMPLETED, version=1).status == COMPLETED
+
+
+def test_editing_a_validated_report_sends_it_back_to_submitted(world):
+    record(world, world["focal_kz"])
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    services.country_report_validate(country_report=country_report, user=world["secretariat"])
+    record(world, world["focal_kz"], status=COMPLETED, version=1)
+    country_report.refresh_from_db()
+    assert country_report.state == "submitted"
+    assert country_report.events.first().action == ReportEvent.Action.REOPENED
+
+
+def test_return_needs_a_comment(world):
+    record(world, world["focal_kz"])
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    with pytest.raises(ValidationError) as error:
+        services.country_report_return(country_report=country_report, user=world["secretariat"], comment=" ")
+    assert "comment" in error.value.message_dict
+
+
+def test_new_round_carries_over_the_last_status(world):
+    record(world, world["focal_kz"], narrative="Rangers trained", expected_year=2027)
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    new_round = services.round_open(plan=world["plan"], title="2028 report", opens_on=datetime.date(2028, 1, 1),
+                                    due_on=datetime.date(2028, 6, 30), opened_by=world["secretariat"])
+    [carried] = ProgressReport.objects.filter(country_report__round=new_round)
+    assert (carried.status, carried.narrative, carried.expected_year, carried.carried_over) == (
+        IN_PROGRESS, "Rangers trained", 2027, True)
+    assert carried.changes.get().source == ProgressChange.Source.CARRY_OVER
+    confirmed = services.progress_report_confirm(report=carried, user=world["focal_kz"], expected_version=1)
+    assert (confirmed.carried_over, confirmed.version) == (False, 2)
+
+
+def test_only_one_open_round_per_plan(world):
+    with pytest.raises(ValidationError) as error:
+        services.round_open(plan=world["plan"], title="Another", opens_on=datetime.date(2026, 2, 1),
+                            due_on=datetime.date(2026, 3, 1), opened_by=world["secretariat"])
+    assert "plan" in error.value.message_dict
+
+
+def test_focal_point_cannot_open_a_round(world):
+    with pytest.raises(PermissionDenied):
+        services.round_close(round=world["round"], closed_by=world["focal_kz"])
+
+
+def test_evidence_file_is_checked_and_stored(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = record(world, world["focal_kz"])
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    evidence = services.evidence_add(report=report, user=world["focal_kz"], title="Training report",
+                                     visibility="restricted", file=pdf)
+    assert evidence.file.read() == b"%PDF-1.4 test"
+    assert evidence.content_type == "application/pdf"
+    assert report.changes.first().changes == {"evidence": [None, "Training report"]}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("virus.exe", b"MZ", "is not a file type"),
+        ("report.pdf", b"GIF89a not a pdf", "does not contain what its name says"),
+        ("empty.pdf", b"", "is empty"),
+    ],
+)
+def test_bad_upload_is_refused_with_the_reason(world, settings, tmp_path, name, content, message):
+    settings.MEDIA_ROOT = tmp_path
+    report = record(world, world["focal_kz"])
+    with pytest.raises(ValidationError, match=message):
+        services.evidence_add(report=report, user=world["focal_kz"], title="x", visibility="public",
+                              file=SimpleUploadedFile(name, content))
+    assert not Evidence.objects.exists()
+    assert not list(tmp_path.rglob("*.*"))
+
+
+def test_too_large_upload_is_refused(world, settings, tmp_path):
+    settings.MEDIA_ROOT, settings.EVIDENCE_MAX_BYTES = tmp_path, 10
+    report = record(world, world["focal_kz"])
+    with pytest.raises(ValidationError, match="files may be at most"):
+        services.evidence_add(report=report, user=world["focal_kz"], title="x", visibility="public",
+                              file=SimpleUploadedFile("big.pdf", b"%PDF-" + b"x" * 20))
+
+
+def test_removed_evidence_is_kept_but_hidden(world):
+    report = record(world, world["focal_kz"])
+    evidence = services.evidence_add(report=report, user=world["focal_kz"], title="Article", visibility="public",
+                                     url="https://example.org/article")
+    services.evidence_remove(evidence=evidence, user=world["focal_kz"])
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    assert not Evidence.objects.visible_to(world["focal_kz"]).exists()
+
+
+def test_restricted_evidence_is_seen_by_the_country_and_the_secretariat_only(world):
+    report = record(world, world["focal_kz"])
+    services.evidence_add(report=report, user=world["focal_kz"], title="Den site", visibility="restricted",
+                          url="https://example.org/den")
+    assert Evidence.objects.visible_to(world["focal_kz"]).count() == 1
+    assert Evidence.objects.visible_to(world["contributor_kz"]).count() == 1
+    assert Evidence.objects.visible_to(world["secretariat"]).count() == 1
+    assert Evidence.objects.visible_to(world["focal_ir"]).count() == 0
+    assert Evidence.objects.visible_to(world["observer"]).count() == 0
