@@ -1,0 +1,43 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class CountryCodeConverter:
+    """An ISO 3166-1 alpha-2 code in a URL (KZ), so that /rounds/1/close/ is never read as a country."""
+
+    regex = "[A-Za-z]{2}"
+
+    def to_python(self, value):
+        return value.upper()
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(CountryCodeConverter, "iso")
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("home/", views.HomeView.as_view(), name="home"),
+    path("account/", views.AccountView.as_view(), name="account"),
+    path("language/", views.language_set, name="language_set"),
+    path("progress/", views.ProgressListView.as_view(), name="progress_list"),
+    path("validation/", views.ValidationQueueView.as_view(), name="validation_queue"),
+    path("rounds/", views.RoundListView.as_view(), name="round_list"),
+    path("rounds/new/", views.round_create, name="round_create"),
+    path("rounds/<int:pk>/close/", views.round_set_status, {"action": "close"}, name="round_close"),
+    path("rounds/<int:pk>/reopen/", views.round_set_status, {"action": "reopen"}, name="round_reopen"),
+    path("rounds/<int:round_id>/<iso:country_code>/", views.CountryReportView.as_view(), name="country_report"),
+    path("rounds/<int:round_id>/<iso:country_code>/submit/", views.SubmitView.as_view(), name="submit"),
+    path("rounds/<int:round_id>/<iso:country_code>/withdraw/", views.withdraw, name="withdraw"),
+    path("rounds/<int:round_id>/<iso:country_code>/validate/", views.validate, name="validate"),
+    path("rounds/<int:round_id>/<iso:country_code>/return/", views.return_report, name="return"),
+    path("rounds/<int:round_id>/<iso:country_code>/activities/<int:activity_id>/", views.ProgressDetailView.as_view(),
+         name="progress_detail"),
+    path("rounds/<int:round_id>/<iso:country_code>/activities/<int:activity_id>/evidence/", views.evidence_add,
+         name="evidence_add"),
+    path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
+]
