@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,7 @@ class ProgressReportFilterSet(django_filters.FilterSet):
     )
     activity = django_filters.ModelChoiceFilter(
         queryset=Activity.objects.all(), label=_("Activity"), help_text=_("Activity id."),
+        widget=forms.NumberInput,  # a select of every activity of every plan would weigh down the page
     )
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Updated since"),

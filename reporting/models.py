@@ -259,6 +259,12 @@ def evidence_upload_path(evidence, filename):
     return f"evidence/round-{report.round_id}/{report.country.code}/{filename}"
 
 
+def sees_restricted_evidence(user, country_id) -> bool:
+    """The Secretariat and the country's own people see its restricted evidence."""
+    return user.is_authenticated and (
+        user.is_staff or Assignment.objects.filter(user=user, country_id=country_id).exists())
+
+
 class EvidenceQuerySet(models.QuerySet):
     def current(self):
         return self.filter(removed_at__isnull=True)

@@ -14,7 +14,15 @@ from conservation_units.models import Country
 
 from . import permissions
 from .filtersets import ProgressReportFilterSet
-from .models import Assignment, CountryReport, Evidence, ProgressChange, ProgressReport, ReportingRound
+from .models import (
+    Assignment,
+    CountryReport,
+    Evidence,
+    ProgressChange,
+    ProgressReport,
+    ReportingRound,
+    sees_restricted_evidence,
+)
 
 NO_INFORMATION = "no_information"
 
@@ -77,7 +85,8 @@ class CountryReportPage:
 
 def country_report_page(*, round: ReportingRound, country: Country, user, data) -> CountryReportPage:
     """The activities of the round's plan that apply to the country, each with its report (or none)."""
-    country_report = CountryReport.objects.filter(round=round, country=country).first()
+    country_report = CountryReport.objects.select_related("round__plan", "country").filter(
+        round=round, country=country).first()
     reports = ProgressReport.objects.visible_to(user).filter(country_report=country_report).select_related("updated_by")
     applicable = (
         Activity.objects.with_related().filter(plan=round.plan, countries=country).order_by("position")
@@ -191,6 +200,7 @@ HISTORY_FIELD_LABELS = {
     "carried_over": _("Carried over"),
     "carried_over_from_round": _("Carried over from"),
     "evidence": _("Evidence"),
+    "restricted_evidence": _("Restricted evidence"),
 }
 
 
@@ -210,10 +220,21 @@ def _readable(field, value):
     return value
 
 
-def progress_history(report: ProgressReport) -> list[HistoryEntry]:
+def history_changes_for(user, report: ProgressReport, changes: dict) -> dict:
+    """A change's {field: [old, new]} as ``user`` may read it: restricted evidence titles hidden."""
+    if "restricted_evidence" not in changes or sees_restricted_evidence(user, report.country_report.country_id):
+        return changes
+    hidden = str(_("(restricted)"))
+    old, new = changes["restricted_evidence"]
+    return {**changes, "restricted_evidence": [hidden if old else None, hidden if new else None]}
+
+
+def progress_history(report: ProgressReport, user) -> list[HistoryEntry]:
     changes = report.changes.select_related("changed_by").order_by("-changed_at", "-id")
-    return [
-        HistoryEntry(change, [(HISTORY_FIELD_LABELS.get(field, field), _readable(field, old), _readable(field, new))
-                              for field, (old, new) in change.changes.items()])
-        for change in changes
-    ]
+    entries = []
+    for change in changes:
+        readable = history_changes_for(user, report, change.changes)
+        entries.append(HistoryEntry(change, [
+            (HISTORY_FIELD_LABELS.get(field, field), _readable(field, old), _readable(field, new))
+            for field, (old, new) in readable.items()]))
+    return entries

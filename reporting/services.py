@@ -246,7 +246,7 @@ def evidence_add(*, report: ProgressReport, user, title: str, visibility: str, u
             evidence.file.save(file.name, file, save=False)
         try:
             evidence.save()
-            _record_evidence_change(report, user, [None, evidence.title], source)
+            _record_evidence_change(report, user, evidence, [None, evidence.title], source)
         except Exception:
             if file:
                 evidence.file.delete(save=False)  # the row did not land: leave no orphan file behind
@@ -264,16 +264,19 @@ def evidence_remove(*, evidence: Evidence, user, source: str = ProgressChange.So
     with transaction.atomic():
         evidence.removed_by, evidence.removed_at = user, timezone.now()
         evidence.save(update_fields=["removed_by", "removed_at"])
-        _record_evidence_change(report, user, [evidence.title, None], source)
+        _record_evidence_change(report, user, evidence, [evidence.title, None], source)
     return evidence
 
 
-def _record_evidence_change(report: ProgressReport, user, change: list, source: str):
+def _record_evidence_change(report: ProgressReport, user, evidence: Evidence, change: list, source: str):
     ProgressReport.objects.filter(pk=report.pk).update(
         version=F("version") + 1, updated_by=user, updated_at=timezone.now())
     report.refresh_from_db(fields=["version", "updated_by", "updated_at"])
+    # The history is read by everyone: a restricted item's title is kept under its own key so that
+    # readers outside the country see that evidence changed, not what it was.
+    field = "restricted_evidence" if evidence.visibility == Evidence.Visibility.RESTRICTED else "evidence"
     ProgressChange.objects.create(progress_report=report, version=report.version, changed_by=user,
-                                  changed_at=report.updated_at, source=source, changes={"evidence": change})
+                                  changed_at=report.updated_at, source=source, changes={field: change})
     _reopen_if_validated(report.country_report, user)
 
 

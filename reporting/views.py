@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -62,6 +63,7 @@ class CountryReportView(View):
         page = self._page(request, round_id, country_code)
         return render(request, self.template_name, self._context(page))
 
+    @method_decorator(login_required)
     def post(self, request, round_id, country_code):
         page = self._page(request, round_id, country_code, data=request.GET)
         targets = self._targets(request, page)
@@ -148,6 +150,7 @@ class ProgressDetailView(View):
     def get(self, request, round_id, country_code, activity_id):
         return render(request, self.template_name, self._context(request, round_id, country_code, activity_id))
 
+    @method_decorator(login_required)
     def post(self, request, round_id, country_code, activity_id):
         context = self._context(request, round_id, country_code, activity_id, data=request.POST)
         form = context["form"]
@@ -188,12 +191,13 @@ class ProgressDetailView(View):
             "form": ProgressForm(data=data, initial=initial), "evidence_form": EvidenceForm(),
             "evidence": Evidence.objects.visible_to(request.user).filter(progress_report=report).select_related(
                 "added_by") if report else [],
-            "history": selectors.progress_history(report) if report else [],
+            "history": selectors.progress_history(report, request.user) if report else [],
             "can_edit": reason is None, "why_not": reason,
         }
 
 
 @require_POST
+@login_required
 def evidence_add(request, round_id, country_code, activity_id):
     round, country = _round_and_country(round_id, country_code)
     report = get_object_or_404(ProgressReport, country_report__round=round, country_report__country=country,
@@ -216,6 +220,7 @@ def evidence_add(request, round_id, country_code, activity_id):
 
 
 @require_POST
+@login_required
 def evidence_remove(request, pk):
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user).select_related(
         "progress_report__country_report__country"), pk=pk)

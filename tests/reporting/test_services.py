@@ -170,7 +170,7 @@ def test_evidence_file_is_checked_and_stored(world, settings, tmp_path):
                                      visibility="restricted", file=pdf)
     assert evidence.file.read() == b"%PDF-1.4 test"
     assert evidence.content_type == "application/pdf"
-    assert report.changes.first().changes == {"evidence": [None, "Training report"]}
+    assert report.changes.first().changes == {"restricted_evidence": [None, "Training report"]}
 
 
 @pytest.mark.parametrize(

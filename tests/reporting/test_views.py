@@ -1,0 +1,358 @@
+"""The reporting pages: what each role can do in the browser, and what they see when they cannot."""
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from reporting import services
+from reporting.models import CountryReport, Evidence, ProgressReport, ReportingRound
+from reporting.services import ProgressInput
+from tests.factories import ActivityFactory
+
+ROLES = ["anonymous", "observer", "contributor_kz", "focal_ir", "focal_kz", "secretariat"]
+
+
+def as_user(client, world, role):
+    if role != "anonymous":
+        client.force_login(world[role])
+    return client
+
+
+def kz_report(world, status="in_progress", user="focal_kz"):
+    return services.progress_report_record(round=world["round"], activity=world["everywhere"], country=world["kz"],
+                                           user=world[user], values=ProgressInput(status=status))
+
+
+def country_url(world, code="KZ"):
+    return reverse("reporting:country_report", args=[world["round"].pk, code])
+
+
+def detail_url(world, activity="everywhere", code="KZ"):
+    return reverse("reporting:progress_detail", args=[world["round"].pk, code, world[activity].pk])
+
+
+def refused(response):
+    """Refused: sent to sign in (anonymous) or answered 403 with the reason."""
+    return response.status_code in (302, 403) and (
+        response.status_code == 403 or "/accounts/login/" in response["Location"])
+
+
+# --- Recording a status --------------------------------------------------------------------------
+
+ALLOWED_TO_REPORT_KZ_EVERYWHERE = {"focal_kz", "secretariat"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_inline_status_save_by_role(client, world, role):
+    activity = world["everywhere"]
+    response = as_user(client, world, role).post(
+        country_url(world), {f"status-{activity.pk}": "in_progress", f"version-{activity.pk}": "0",
+                             "save": activity.pk})
+    saved = ProgressReport.objects.filter(activity=activity).exists()
+    if role in ALLOWED_TO_REPORT_KZ_EVERYWHERE:
+        assert response.status_code == 302 and saved
+    else:
+        assert refused(response) and not saved
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_activity_form_save_by_role(client, world, role):
+    response = as_user(client, world, role).post(
+        detail_url(world), {"status": "completed", "narrative": "Done", "version": "0"})
+    saved = ProgressReport.objects.filter(status="completed").exists()
+    if role in ALLOWED_TO_REPORT_KZ_EVERYWHERE:
+        assert response.status_code == 302 and saved
+    else:
+        assert not saved and (refused(response) or response.status_code == 403)
+
+
+def test_focal_point_cannot_update_another_country_and_is_told_why(client, world):
+    activity = world["everywhere"]
+    client.force_login(world["focal_ir"])
+    response = client.post(country_url(world), {f"status-{activity.pk}": "completed", "save": activity.pk})
+    assert response.status_code == 403
+    assert "You do not report for Kazakhstan." in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+def test_contributor_saves_the_handed_unit_but_not_the_rest(client, world):
+    client.force_login(world["contributor_kz"])
+    handed, other = world["in_unit"], world["everywhere"]
+    response = client.post(country_url(world), {f"status-{handed.pk}": "ongoing", f"status-{other.pk}": "ongoing",
+                                                "save_all": "1"})
+    assert response.status_code == 200  # one row saved, one refused: the page shows both
+    html = response.content.decode()
+    assert "was not handed to you" in html
+    assert list(ProgressReport.objects.values_list("activity", flat=True)) == [handed.pk]
+
+
+def test_several_rows_save_at_once(client, world):
+    client.force_login(world["focal_kz"])
+    data = {f"status-{world['in_unit'].pk}": "completed", f"status-{world['everywhere'].pk}": "not_started",
+            "save_all": "1"}
+    assert client.post(country_url(world), data).status_code == 302
+    assert dict(ProgressReport.objects.values_list("activity", "status")) == {
+        world["in_unit"].pk: "completed", world["everywhere"].pk: "not_started"}
+
+
+def test_a_refused_row_keeps_what_the_user_chose(client, world):
+    kz_report(world)
+    client.force_login(world["focal_kz"])
+    activity = world["everywhere"]
+    # The focal point's page was opened at version 0, but the report is at version 1: a stale row.
+    response = client.post(country_url(world), {f"status-{activity.pk}": "completed", f"version-{activity.pk}": "0",
+                                                "save": activity.pk})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Someone else saved this report" in html
+    assert '<option value="completed" selected>' in html
+    assert ProgressReport.objects.get().status == "in_progress"
+
+
+def test_stale_activity_form_shows_both_versions(client, world):
+    kz_report(world)
+    services.progress_report_record(round=world["round"], activity=world["everywhere"], country=world["kz"],
+                                    user=world["secretariat"],
+                                    values=ProgressInput(status="completed", narrative="Secretariat text"))
+    client.force_login(world["focal_kz"])
+    response = client.post(detail_url(world), {"status": "ongoing", "narrative": "My text", "version": "1"})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Secretariat text" in html and "My text" in html
+    assert ProgressReport.objects.get().narrative == "Secretariat text"
+
+
+def test_bad_expected_year_is_named_on_the_form(client, world):
+    client.force_login(world["focal_kz"])
+    response = client.post(detail_url(world), {"status": "completed", "expected_year": "1850", "version": "0"})
+    assert response.status_code == 400
+    assert "greater than or equal to 2000" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+def test_confirm_no_change_since_the_last_round(client, world):
+    kz_report(world)
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    new_round = services.round_open(plan=world["plan"], title="Next", opens_on=datetime.date(2027, 1, 1),
+                                    due_on=datetime.date(2027, 6, 1), opened_by=world["secretariat"])
+    activity = world["everywhere"]
+    client.force_login(world["focal_kz"])
+    page = client.get(reverse("reporting:country_report", args=[new_round.pk, "KZ"])).content.decode()
+    assert "carried over" in page
+    response = client.post(reverse("reporting:country_report", args=[new_round.pk, "KZ"]),
+                           {f"version-{activity.pk}": "1", "confirm": activity.pk})
+    assert response.status_code == 302
+    report = ProgressReport.objects.get(country_report__round=new_round)
+    assert (report.carried_over, report.status) == (False, "in_progress")
+
+
+# --- Evidence ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", ROLES)
+def test_evidence_add_by_role(client, world, role, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    kz_report(world)
+    url = reverse("reporting:evidence_add", args=[world["round"].pk, "KZ", world["everywhere"].pk])
+    response = as_user(client, world, role).post(url, {"title": "Article", "url": "https://example.org/a",
+                                                       "visibility": "public"})
+    added = Evidence.objects.exists()
+    if role in ALLOWED_TO_REPORT_KZ_EVERYWHERE:
+        assert response.status_code == 302 and added
+    else:
+        assert refused(response) and not added
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_evidence_remove_by_role(client, world, role):
+    report = kz_report(world)
+    evidence = services.evidence_add(report=report, user=world["focal_kz"], title="Article", visibility="public",
+                                     url="https://example.org/a")
+    response = as_user(client, world, role).post(reverse("reporting:evidence_remove", args=[evidence.pk]))
+    evidence.refresh_from_db()
+    if role in ALLOWED_TO_REPORT_KZ_EVERYWHERE:
+        assert response.status_code == 302 and evidence.removed_at is not None
+    else:
+        assert refused(response) and evidence.removed_at is None
+
+
+def test_bad_upload_is_explained_and_nothing_is_stored(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    kz_report(world)
+    client.force_login(world["focal_kz"])
+    url = reverse("reporting:evidence_add", args=[world["round"].pk, "KZ", world["everywhere"].pk])
+    response = client.post(url, {"title": "Photo", "visibility": "public",
+                                 "file": SimpleUploadedFile("photo.jpg", b"%PDF- not a photo")}, follow=True)
+    assert "does not contain what its name says" in response.content.decode()
+    assert not Evidence.objects.exists() and not list(tmp_path.rglob("*.*"))
+
+
+def test_restricted_file_is_404_outside_the_country(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = kz_report(world)
+    evidence = services.evidence_add(report=report, user=world["focal_kz"], title="Den site", visibility="restricted",
+                                     file=SimpleUploadedFile("den.pdf", b"%PDF-1.4 den"))
+    url = reverse("reporting:evidence_download", args=[evidence.pk])
+    for role, status in [("focal_kz", 200), ("secretariat", 200), ("focal_ir", 404), ("observer", 404),
+                         ("anonymous", 404)]:
+        client.logout()
+        response = as_user(client, world, role).get(url)
+        assert response.status_code == status, role
+        if status == 200:
+            assert b"".join(response.streaming_content) == b"%PDF-1.4 den"
+    client.logout()
+    client.force_login(world["observer"])
+    html = client.get(detail_url(world)).content.decode()
+    assert "Den site" not in html and "Restricted evidence" in html
+    client.force_login(world["focal_kz"])
+    assert "Den site" in client.get(detail_url(world)).content.decode()
+
+
+# --- Workflow ------------------------------------------------------------------------------------
+
+def _post_workflow(client, world, name, **data):
+    return client.post(reverse(f"reporting:{name}", args=[world["round"].pk, "KZ"]), data)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_submit_by_role(client, world, role):
+    kz_report(world)
+    response = _post_workflow(as_user(client, world, role), world, "submit")
+    state = CountryReport.objects.get().state
+    if role in ALLOWED_TO_REPORT_KZ_EVERYWHERE:
+        assert response.status_code == 302 and state == "submitted"
+    else:
+        assert refused(response) and state == "draft"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_withdraw_by_role(client, world, role):
+    kz_report(world)
+    services.country_report_submit(country_report=CountryReport.objects.get(), user=world["focal_kz"])
+    response = _post_workflow(as_user(client, world, role), world, "withdraw")
+    state = CountryReport.objects.get().state
+    if role in ALLOWED_TO_REPORT_KZ_EVERYWHERE:
+        assert state == "draft"
+    else:
+        assert refused(response) and state == "submitted"
+
+
+@pytest.mark.parametrize(("role", "action", "expected"), [
+    (role, action, expected)
+    for action, expected in [("validate", "validated"), ("return", "returned")]
+    for role in ROLES
+])
+def test_validate_and_return_by_role(client, world, role, action, expected):
+    kz_report(world)
+    services.country_report_submit(country_report=CountryReport.objects.get(), user=world["focal_kz"])
+    response = _post_workflow(as_user(client, world, role), world, action, comment="Add the survey report")
+    state = CountryReport.objects.get().state
+    if role == "secretariat":
+        assert response.status_code == 302 and state == expected
+    else:
+        assert refused(response) and state == "submitted"
+
+
+def test_submit_page_lists_what_is_unreported(client, world):
+    kz_report(world)
+    client.force_login(world["focal_kz"])
+    html = client.get(reverse("reporting:submit", args=[world["round"].pk, "KZ"])).content.decode()
+    assert "1 activity is still unreported" in html and "2.1" in html
+
+
+def test_validation_queue_is_the_secretariats(client, world):
+    kz_report(world)
+    services.country_report_submit(country_report=CountryReport.objects.get(), user=world["focal_kz"])
+    client.force_login(world["focal_kz"])
+    assert client.get(reverse("reporting:validation_queue")).status_code == 403
+    client.force_login(world["secretariat"])
+    assert "Kazakhstan" in client.get(reverse("reporting:validation_queue")).content.decode()
+
+
+# --- Rounds --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", ROLES)
+def test_round_close_and_open_by_role(client, world, role):
+    as_user(client, world, role)
+    response = client.post(reverse("reporting:round_close", args=[world["round"].pk]))
+    closed = ReportingRound.objects.get().status == "closed"
+    response_open = client.post(reverse("reporting:round_create"), {
+        "plan": world["plan"].pk, "title": "Next", "opens_on": "2027-01-01", "due_on": "2027-06-01"})
+    opened = ReportingRound.objects.filter(title="Next").exists()
+    if role == "secretariat":
+        assert closed and opened
+    else:
+        assert refused(response) and refused(response_open) and not closed and not opened
+
+
+def test_closed_round_shows_no_edit_controls(client, world):
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    client.force_login(world["focal_kz"])
+    html = client.get(country_url(world)).content.decode()
+    assert 'name="save"' not in html
+
+
+# --- What people see ----------------------------------------------------------------------------
+
+def test_anonymous_sees_only_validated_progress(client, world):
+    kz_report(world)
+    shown = 'class="status status-in_progress"'
+    assert shown not in client.get(country_url(world)).content.decode()
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    services.country_report_validate(country_report=country_report, user=world["secretariat"])
+    assert shown in client.get(country_url(world)).content.decode()
+
+
+def test_home_shows_how_much_is_reported(client, world):
+    kz_report(world)
+    client.force_login(world["focal_kz"])
+    html = client.get(reverse("reporting:home")).content.decode()
+    assert "1 of 2" in html and "2026 report" in html
+
+
+def test_history_is_shown_in_words(client, world):
+    kz_report(world)
+    services.progress_report_record(round=world["round"], activity=world["everywhere"], country=world["kz"],
+                                    user=world["focal_kz"], values=ProgressInput(status="completed"),
+                                    expected_version=1)
+    client.force_login(world["observer"])
+    html = client.get(detail_url(world)).content.decode()
+    assert "In progress" in html and "Completed" in html and "focal-kz-t" in html
+
+
+def test_country_report_query_count_does_not_grow(client, world, django_assert_num_queries):
+    kz_report(world)
+    client.force_login(world["focal_kz"])
+    # session, user, profile; round, country, range state; country report; units; activities, their
+    # countries and footnotes, their reports; the user's drafting scope (assignments, handed
+    # activities, editable ids); activity and reported counts; may-submit check
+    with django_assert_num_queries(18) as first:
+        client.get(country_url(world))
+    for n in range(20):
+        activity = ActivityFactory(plan=world["plan"], result=None, section=world["everywhere"].section,
+                                   priority="2", priority_scale="rank", priority_level="medium",
+                                   countries=[world["kz"]])
+        services.progress_report_record(round=world["round"], activity=activity, country=world["kz"],
+                                        user=world["focal_kz"], values=ProgressInput(status="ongoing"))
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(country_url(world))
+    assert len(response.context["page"].activities) == 22
+
+
+def test_progress_list_query_count_does_not_grow(client, world, django_assert_num_queries):
+    kz_report(world)
+    client.force_login(world["observer"])
+    url = reverse("reporting:progress_list")
+    # session, user, profile; count; the filter form's plans, countries and rounds; page of reports,
+    # their visible evidence
+    with django_assert_num_queries(9) as first:
+        client.get(url)
+    for n in range(20):
+        activity = ActivityFactory(plan=world["plan"], result=None, section=world["everywhere"].section,
+                                   priority="2", priority_scale="rank", countries=[world["kz"]])
+        services.progress_report_record(round=world["round"], activity=activity, country=world["kz"],
+                                        user=world["focal_kz"], values=ProgressInput(status="ongoing"))
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(url)
+    assert response.context["paginator"].count == 21
