@@ -1,0 +1,52 @@
+import datetime
+
+from django.core import mail
+from django.core.management import call_command
+
+from reporting import services
+from reporting.services import ProgressInput
+
+DUE = datetime.date(2026, 12, 31)
+
+
+def _with_emails(world):
+    for name in ("focal_kz", "focal_ir"):
+        world[name].email = f"{name}@example.org"
+        world[name].save()
+
+
+def test_focal_points_with_unreported_activities_are_reminded_once(world):
+    _with_emails(world)
+    call_command("send_reminders", "--date", str(DUE - datetime.timedelta(days=14)), verbosity=0)
+    assert sorted(message.to[0] for message in mail.outbox) == ["focal_ir@example.org", "focal_kz@example.org"]
+    kz_mail = next(message for message in mail.outbox if message.to == ["focal_kz@example.org"])
+    assert "0 of 2 activities reported" in kz_mail.body and f"/rounds/{world['round'].pk}/KZ/" in kz_mail.body
+    call_command("send_reminders", "--date", str(DUE - datetime.timedelta(days=14)), verbosity=0)
+    assert len(mail.outbox) == 2
+
+
+def test_no_reminder_on_other_days(world):
+    _with_emails(world)
+    call_command("send_reminders", "--date", str(DUE - datetime.timedelta(days=10)), verbosity=0)
+    assert mail.outbox == []
+
+
+def test_overdue_reminder_skips_countries_that_submitted(world):
+    _with_emails(world)
+    for activity in (world["in_unit"], world["everywhere"]):
+        services.progress_report_record(round=world["round"], activity=activity, country=world["kz"],
+                                        user=world["focal_kz"], values=ProgressInput(status="ongoing"))
+    call_command("send_reminders", "--date", str(DUE + datetime.timedelta(days=1)), verbosity=0)
+    assert [message.to for message in mail.outbox] == [["focal_ir@example.org"]]
+    assert "Overdue" in mail.outbox[0].subject
+
+
+def test_reminder_is_in_the_recipients_language(world):
+    _with_emails(world)
+    from reporting.models import Profile
+
+    Profile.objects.create(user=world["focal_kz"], language="ru")
+    call_command("send_reminders", "--date", str(DUE - datetime.timedelta(days=3)), verbosity=0)
+    kz_mail = next(message for message in mail.outbox if message.to == ["focal_kz@example.org"])
+    assert "Kazakhstan" in kz_mail.body
+    assert kz_mail.body.startswith("Уважаемый") or "отчёт" in kz_mail.body.lower() or "отчет" in kz_mail.body.lower()
