@@ -1,6 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from django.contrib.auth import get_user_model
+
+from actionplans.models import ActionPlan
+from conservation_units.models import ConservationUnit
+
 from .models import Evidence, ProgressReport, ReportingRound
 from .uploads import accepted_extensions
 
@@ -40,3 +45,33 @@ class RoundForm(forms.ModelForm):
         model = ReportingRound
         fields = ["plan", "title", "opens_on", "due_on"]
         widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}), "due_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class HandOverForm(forms.Form):
+    """Hand the drafting of some activities of a country to a colleague."""
+
+    colleague = forms.CharField(label=_("Colleague's user name"), max_length=150)
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=ActionPlan.objects.order_by("slug"))
+    conservation_unit = forms.ModelChoiceField(
+        label=_("Conservation unit"), required=False,
+        queryset=ConservationUnit.objects.select_related("plan").order_by("plan__slug", "number"),
+        help_text=_("Optional: only this unit's activities."))
+    activity_codes = forms.CharField(label=_("Activity codes"), required=False,
+                                     help_text=_("Optional, separated by commas, e.g. 3.1, 3.2."))
+
+    def __init__(self, *args, country=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if country is not None:
+            self.fields["conservation_unit"].queryset = self.fields["conservation_unit"].queryset.filter(
+                countries=country)
+
+    def clean_colleague(self):
+        username = self.cleaned_data["colleague"].strip()
+        colleague = get_user_model().objects.filter(username=username, is_active=True).first()
+        if colleague is None:
+            raise forms.ValidationError(_("No account “%(name)s”: the Secretariat creates accounts.") % {"name": username})
+        return colleague
+
+    def clean_activity_codes(self):
+        raw = self.cleaned_data["activity_codes"]
+        return [code.strip().rstrip(".") for code in raw.replace(";", ",").split(",") if code.strip()]

@@ -21,7 +21,7 @@ from actionplans.selectors import activity_detail_queryset
 from conservation_units.models import Country
 
 from . import permissions, selectors, services
-from .forms import EvidenceForm, ProgressForm, ReturnForm, RoundForm
+from .forms import EvidenceForm, HandOverForm, ProgressForm, ReturnForm, RoundForm
 from .models import Assignment, CountryReport, Evidence, Profile, ProgressReport, ReportingRound
 from .services import ProgressInput, StaleEdit
 
@@ -380,12 +380,27 @@ class AccountView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        assignments = Assignment.objects.filter(user=user).select_related("country", "plan", "conservation_unit")
+        focal_countries = [a.country for a in assignments if a.role == Assignment.Role.FOCAL_POINT]
+        handed = (
+            Assignment.objects.filter(role=Assignment.Role.CONTRIBUTOR, country__in=focal_countries)
+            .select_related("user", "country", "plan", "conservation_unit").prefetch_related("activities")
+        )
         return super().get_context_data(
-            assignments=Assignment.objects.filter(user=user).select_related("country", "plan", "conservation_unit"),
-            token=Token.objects.filter(user=user).first(), role=permissions.user_role(user), **kwargs,
+            assignments=assignments, token=Token.objects.filter(user=user).first(), role=permissions.user_role(user),
+            hand_over_forms=[(country, kwargs.pop(f"form_{country.code}", None) or HandOverForm(country=country,
+                              prefix=country.code)) for country in focal_countries],
+            handed=handed, **kwargs,
         )
 
     def post(self, request):
+        if "hand_over" in request.POST:
+            return self._hand_over(request, request.POST["hand_over"])
+        if "take_back" in request.POST:
+            assignment = get_object_or_404(Assignment, pk=request.POST["take_back"], role=Assignment.Role.CONTRIBUTOR)
+            services.drafting_take_back(assignment=assignment, user=request.user)
+            messages.success(request, _("Hand-over ended."))
+            return redirect("reporting:account")
         if request.POST.get("token") == "create":
             Token.objects.filter(user=request.user).delete()
             Token.objects.create(user=request.user)
@@ -394,6 +409,22 @@ class AccountView(LoginRequiredMixin, TemplateView):
             Token.objects.filter(user=request.user).delete()
             messages.success(request, _("Your API token was revoked."))
         return redirect("reporting:account")
+
+
+    def _hand_over(self, request, country_code):
+        country = get_object_or_404(Country, code=country_code)
+        form = HandOverForm(request.POST, country=country, prefix=country.code)
+        if form.is_valid():
+            try:
+                services.drafting_hand_over(granted_by=request.user, country=country, **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Drafting handed over to %(name)s.") % {
+                    "name": form.cleaned_data["colleague"]})
+                return redirect("reporting:account")
+        return self.render_to_response(self.get_context_data(**{f"form_{country.code}": form}), status=400)
 
 
 def language_set(request):

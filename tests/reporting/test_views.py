@@ -356,3 +356,33 @@ def test_progress_list_query_count_does_not_grow(client, world, django_assert_nu
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(url)
     assert response.context["paginator"].count == 21
+
+
+def test_focal_point_hands_a_unit_to_a_colleague_who_can_then_draft_it(client, world, django_user_model):
+    colleague = django_user_model.objects.create_user("colleague-t", password="pw")
+    client.force_login(world["focal_kz"])
+    response = client.post(reverse("reporting:account"), {
+        "hand_over": "KZ", "KZ-colleague": "colleague-t", "KZ-plan": world["plan"].pk,
+        "KZ-conservation_unit": world["unit"].pk, "KZ-activity_codes": ""})
+    assert response.status_code == 302
+    client.force_login(colleague)
+    activity = world["in_unit"]
+    client.post(country_url(world), {f"status-{activity.pk}": "ongoing", "save": activity.pk})
+    assert ProgressReport.objects.get().updated_by == colleague
+
+
+def test_hand_over_names_what_is_wrong(client, world):
+    client.force_login(world["focal_kz"])
+    response = client.post(reverse("reporting:account"), {
+        "hand_over": "KZ", "KZ-colleague": "nobody", "KZ-plan": world["plan"].pk, "KZ-activity_codes": "9.9"})
+    assert response.status_code == 400
+    assert "No account “nobody”" in response.content.decode()
+
+
+def test_only_the_focal_point_hands_over(client, world):
+    from reporting.services import drafting_hand_over
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        drafting_hand_over(granted_by=world["focal_ir"], colleague=world["observer"], country=world["kz"],
+                           plan=world["plan"])
