@@ -1,8 +1,11 @@
 """The versioned REST API: every resource under /api/v1/. Path names are a public contract."""
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from actionplans.api.views import ActionPlanViewSet, ActivityViewSet
 from conservation_units.api.views import ConservationUnitViewSet, CountryViewSet
+from reporting.api.views import CountryReportViewSet, ProgressReportViewSet, ReportingRoundViewSet
 
 app_name = "api"
 
@@ -11,5 +14,10 @@ router.register("plans", ActionPlanViewSet, basename="actionplan")
 router.register("conservation-units", ConservationUnitViewSet, basename="conservationunit")
 router.register("countries", CountryViewSet, basename="country")
 router.register("activities", ActivityViewSet, basename="activity")
+router.register("rounds", ReportingRoundViewSet, basename="reportinground")
+router.register("progress", ProgressReportViewSet, basename="progressreport")
+router.register("country-reports", CountryReportViewSet, basename="countryreport")
 
-urlpatterns = router.urls
+urlpatterns = router.urls + [
+    path("auth/token/", obtain_auth_token, name="auth-token"),
+]

@@ -122,7 +122,11 @@ class ReportingRound(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_on__gte=models.F("opens_on")), name="%(app_label)s_%(class)s_due_after_opening"
-            )
+            ),
+            # Carry-over and the focal points' home page assume one open round per plan.
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(status="open"), name="%(app_label)s_%(class)s_one_open_per_plan"
+            ),
         ]
 
     def __str__(self):

@@ -56,8 +56,8 @@ class CountryActivityFilterSet(ActivityFilterSet):
         for name in ("plan", "plan_id", "country", "country_id", "kind", "theme", "target_year_min", "target_year_max"):
             self.filters.pop(name, None)
         # The country's units by name rather than a bare number to type.
-        self.filters["conservation_unit"] = django_filters.TypedChoiceFilter(
-            field_name="conservation_unit__number", coerce=int, label=_("Conservation unit"),
+        self.filters["conservation_unit"] = django_filters.ChoiceFilter(
+            field_name="conservation_unit__number", label=_("Conservation unit"), empty_label=_("All units"),
             choices=[(unit.number, str(unit)) for unit in units],
         )
 

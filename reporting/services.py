@@ -210,6 +210,7 @@ def progress_report_confirm(*, report: ProgressReport, user, expected_version: i
     _deny_if(permissions.why_cannot_draft(user, activity=report.activity, country=country_report.country,
                                           round=country_report.round))
     with transaction.atomic():
+        country_report = CountryReport.objects.select_for_update().get(pk=country_report.pk)
         report = ProgressReport.objects.select_for_update().get(pk=report.pk)
         _deny_if(_why_locked_for_editing(user, country_report))
         if expected_version is not None and expected_version != report.version:
@@ -261,6 +262,8 @@ def evidence_remove(*, evidence: Evidence, user, source: str = ProgressChange.So
     _deny_if(permissions.why_cannot_draft(user, activity=report.activity, country=country_report.country,
                                           round=country_report.round))
     _deny_if(_why_locked_for_editing(user, country_report))
+    if evidence.removed_at:
+        raise ValidationError({"evidence": _("This evidence was already removed.")})
     with transaction.atomic():
         evidence.removed_by, evidence.removed_at = user, timezone.now()
         evidence.save(update_fields=["removed_by", "removed_at"])
@@ -269,6 +272,7 @@ def evidence_remove(*, evidence: Evidence, user, source: str = ProgressChange.So
 
 
 def _record_evidence_change(report: ProgressReport, user, evidence: Evidence, change: list, source: str):
+    CountryReport.objects.select_for_update().filter(pk=report.country_report_id).first()  # serialise with the workflow
     ProgressReport.objects.filter(pk=report.pk).update(
         version=F("version") + 1, updated_by=user, updated_at=timezone.now())
     report.refresh_from_db(fields=["version", "updated_by", "updated_at"])

@@ -386,3 +386,9 @@ def test_only_the_focal_point_hands_over(client, world):
     with pytest.raises(PermissionDenied):
         drafting_hand_over(granted_by=world["focal_ir"], colleague=world["observer"], country=world["kz"],
                            plan=world["plan"])
+
+
+def test_unit_filter_offers_every_unit_by_default(client, world):
+    client.force_login(world["focal_kz"])
+    html = client.get(country_url(world)).content.decode()
+    assert '<option value="" selected>All units</option>' in html

@@ -1,0 +1,1 @@
+"""REST API of reporting: rounds, progress reports with their evidence and history, country reports."""

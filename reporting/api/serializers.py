@@ -1,0 +1,177 @@
+"""What the reporting API reads and writes.
+
+Read serializers show an object with its relations flattened to ids, slugs and ISO codes; write
+serializers only check the input's shape (does the activity exist, is the status a choice): the
+rules that span rows and who may write are the services' (reporting/services.py).
+"""
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from actionplans.models import ActionPlan, Activity
+from conservation_units.models import Country
+from reporting.models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent, ReportingRound
+
+YEAR_MIN, YEAR_MAX = 2000, 2100  # as the database's expected_year_plausible constraint
+
+
+class ReportingRoundSerializer(serializers.ModelSerializer):
+    """A reporting round; the Secretariat opens one by posting plan, title, opens_on and due_on."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:reportinground-detail")
+    plan = serializers.SlugRelatedField(slug_field="slug", queryset=ActionPlan.objects.all(),
+                                        help_text=_("Plan slug."))
+
+    class Meta:
+        model = ReportingRound
+        fields = ["id", "url", "plan", "title", "opens_on", "due_on", "status", "closed_at"]
+        read_only_fields = ["status", "closed_at"]
+        # round_open checks "one open round per plan" and says so naming the plan; DRF's generic
+        # unique-set message would not.
+        validators = []
+
+    def validate(self, data):
+        if data["due_on"] < data["opens_on"]:
+            raise serializers.ValidationError({"due_on": gettext("The due date comes before the opening date.")})
+        return data
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text=_("The link, or the address that downloads the file."))
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "kind", "title", "url", "visibility"]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, evidence):
+        request = self.context.get("request")
+        url = evidence.get_absolute_url()  # a link as given; a file through the download view that checks access
+        return request.build_absolute_uri(url) if request else url
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    """A progress report as read; `evidence` lists only what the requesting user may see."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:progressreport-detail")
+    html_url = serializers.SerializerMethodField(help_text=_("The report's page."))
+    activity = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("Activity id."))
+    plan = serializers.CharField(source="country_report.round.plan.slug", read_only=True,
+                                 help_text=_("Plan slug."))
+    activity_code = serializers.CharField(source="activity.code", read_only=True)
+    country = serializers.CharField(source="country_report.country.code", read_only=True,
+                                    help_text=_("ISO 3166-1 alpha-2 code."))
+    round = serializers.IntegerField(source="country_report.round_id", read_only=True, help_text=_("Round id."))
+    evidence = EvidenceSerializer(source="visible_evidence", many=True, read_only=True)
+    state = serializers.ChoiceField(source="country_report.state", choices=CountryReport.State.choices,
+                                    read_only=True, help_text=_("State of the country's report for the round."))
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id", "url", "html_url", "activity", "plan", "activity_code", "country", "round", "status", "narrative",
+            "obstacles", "expected_year", "evidence", "carried_over", "state", "version", "updated_by", "updated_at",
+        ]
+
+    @extend_schema_field(serializers.URLField())
+    def get_html_url(self, report):
+        request = self.context.get("request")
+        url = report.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+
+class ProgressReportCreateSerializer(serializers.Serializer):
+    """The first report on an activity for a country in a round."""
+
+    activity = serializers.PrimaryKeyRelatedField(queryset=Activity.objects.all(), help_text=_("Activity id."))
+    country = serializers.SlugRelatedField(slug_field="code", queryset=Country.objects.all(),
+                                           help_text=_("ISO 3166-1 alpha-2 code."))
+    round = serializers.PrimaryKeyRelatedField(queryset=ReportingRound.objects.select_related("plan"),
+                                               help_text=_("Round id."))
+    status = serializers.ChoiceField(choices=ProgressReport.Status.choices)
+    narrative = serializers.CharField(allow_blank=True, help_text=_("What was done."))
+    obstacles = serializers.CharField(required=False, allow_blank=True, default="")
+    expected_year = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                             min_value=YEAR_MIN, max_value=YEAR_MAX)
+
+    def validate(self, data):
+        existing = ProgressReport.objects.filter(
+            activity=data["activity"], country_report__country=data["country"], country_report__round=data["round"],
+        ).first()
+        if existing:
+            raise serializers.ValidationError({"activity": gettext(
+                "%(country)s already reports on %(activity)s in this round: change report %(id)s with "
+                "PATCH /api/v1/progress/%(id)s/ and the version you read."
+            ) % {"country": data["country"], "activity": data["activity"].code, "id": existing.pk}})
+        return data
+
+
+class ProgressReportUpdateSerializer(serializers.Serializer):
+    """A change of a report: the fields sent replace those stored, the others keep their value."""
+
+    status = serializers.ChoiceField(choices=ProgressReport.Status.choices, required=False)
+    narrative = serializers.CharField(required=False, allow_blank=True)
+    obstacles = serializers.CharField(required=False, allow_blank=True)
+    expected_year = serializers.IntegerField(required=False, allow_null=True, min_value=YEAR_MIN, max_value=YEAR_MAX)
+    version = serializers.IntegerField(
+        required=False, min_value=0,
+        help_text=_("The version you read. Required here or as an If-Match header; a newer stored version "
+                    "answers 409 and changes nothing."),
+    )
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, min_value=0, help_text=_("The version you read (or send an If-Match header)."),
+    )
+
+
+class ProgressChangeSerializer(serializers.ModelSerializer):
+    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changes = serializers.DictField(
+        child=serializers.ListField(allow_null=True), read_only=True,
+        help_text=_("Each changed field with [old, new]."),
+    )
+
+    class Meta:
+        model = ProgressChange
+        fields = ["version", "changed_by", "changed_at", "source", "changes"]
+
+
+class EvidenceCreateSerializer(serializers.Serializer):
+    """A link (`url`, as JSON or a form) or an uploaded `file` (multipart); not both."""
+
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
+                                  help_text=_("Defaults to the file name or the link."))
+    visibility = serializers.ChoiceField(choices=Evidence.Visibility.choices, default=Evidence.Visibility.PUBLIC)
+    url = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
+    file = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class ReportEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ReportEvent
+        fields = ["action", "actor", "comment", "at"]
+
+
+class CountryReportSerializer(serializers.ModelSerializer):
+    """One country's report for a round, with its workflow events (newest first)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:countryreport-detail")
+    round = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("Round id."))
+    plan = serializers.CharField(source="round.plan.slug", read_only=True, help_text=_("Plan slug."))
+    country = serializers.CharField(source="country.code", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    reported = serializers.IntegerField(read_only=True, help_text=_("Number of activities reported on."))
+    events = ReportEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CountryReport
+        fields = ["id", "url", "round", "plan", "country", "state", "return_comment", "reported", "events"]
+
+
+class ReturnCommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True, help_text=_("What the country should change."))
