@@ -1,0 +1,274 @@
+"""A round of national reporting as people do it in the browser (the issue's scenario).
+
+The Kazakh focal point filters the Argali report, reports a Western Tien Shan measure and submits; the
+Secretariat validates; an observer and Iran's focal point see Kazakhstan's report without any way to
+change it, and a forged form post is refused; the interface switches to Russian.
+"""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+def report_url(demo_site, plan_slug: str, country: str) -> str:
+    return f"/rounds/{demo_site['rounds'][plan_slug]}/{country}/"
+
+
+def activity_row(page, name: str):
+    """The row of the country report whose link reads ``name`` ("Measure 3.1")."""
+    return page.locator("table.report tbody tr").filter(has=page.get_by_role("link", name=name, exact=True))
+
+
+def report_state(page):
+    return page.locator(".report-status .state")
+
+
+def argali_measure(code: str):
+    from actionplans.models import Activity
+
+    return Activity.objects.get(plan__slug="argali", kind="measure", code=code)
+
+
+def progress_of(activity, country: str):
+    from reporting.models import ProgressReport
+
+    return ProgressReport.objects.filter(activity=activity, country_report__country__code=country).first()
+
+
+def record_status(*, username: str, round_id: int, activity, country: str, status: str):
+    """Save a status through the services, as the page would (for the set-up of a test)."""
+    from django.contrib.auth import get_user_model
+
+    from conservation_units.models import Country
+    from reporting import services
+    from reporting.models import ReportingRound
+
+    report = progress_of(activity, country)
+    return services.progress_report_record(
+        round=ReportingRound.objects.get(pk=round_id), activity=activity, country=Country.objects.get(code=country),
+        user=get_user_model().objects.get(username=username), values=services.ProgressInput(status=status),
+        expected_version=report.version if report else 0,
+    )
+
+
+def forge_status_post(page, url: str, *, activity_id: int, status: str, version: int):
+    """Post the inline status form by hand (no control on the page), with the CSRF token of the cookie."""
+    token = next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "csrftoken")
+    return page.request.post(url, form={
+        "csrfmiddlewaretoken": token, f"status-{activity_id}": status, f"version-{activity_id}": str(version),
+        "save": str(activity_id),
+    }, headers={"Referer": page.url}, max_redirects=0)
+
+
+def assert_no_edit_controls(page):
+    """A country report read by someone who may not change it: statuses as text, no select, no save."""
+    rows = page.locator("table.report tbody tr[id^='row-']")
+    expect(rows.first).to_be_visible()
+    expect(page.locator("table.report select")).to_have_count(0)
+    expect(page.locator("form.report-rows").get_by_role("button")).to_have_count(0)
+    expect(page.get_by_role("link", name="Submit the report…")).to_have_count(0)
+
+
+# --- The scenario -----------------------------------------------------------------------------
+
+def test_focal_point_reports_and_submits_then_the_secretariat_validates(page, demo_site, tmp_path):
+    argali = report_url(demo_site, "argali", "KZ")
+
+    # 1. The Kazakh focal point opens Kazakhstan's Argali report from the home page.
+    sign_in(page, "focal-kz")
+    expect(page).to_have_url(re.compile(r"/home/$"))
+    page.get_by_role("link", name=re.compile(r"^Argali Action Plan: ")).click()
+    expect(page).to_have_url(re.compile(re.escape(argali) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Kazakhstan: "))
+    expect(report_state(page)).to_have_text("Not started")
+
+    # Filters. Priority level High alone: the High activities of every unit (no unit is sent unasked).
+    expect(page.get_by_text("101 activities shown")).to_be_visible()
+    filters = page.locator("form.filters")
+    filters.get_by_label("Priority level").select_option(["high"])
+    filters.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"[?&]priority_level=high(&|$)"))
+    assert not re.search(r"[?&]conservation_unit=[^&]", page.url), f"a unit nobody chose was sent: {page.url}"
+    expect(page.get_by_text("51 activities shown")).to_be_visible()
+
+    # Then conservation unit 2 (Western Tien Shan) too; the URL keeps both.
+    filters = page.locator("form.filters")
+    expect(filters.get_by_label("Priority level")).to_have_values(["high"])
+    filters.get_by_label("Conservation unit").select_option(label="2) Western Tien Shan")
+    filters.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"[?&]conservation_unit=2(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]priority_level=high(&|$)"))
+    filtered_url = page.url
+    rows = page.locator("table.report tbody tr[id^='row-']")
+    expect(rows).to_have_count(2)
+    expect(rows.get_by_role("link")).to_have_text(["Measure 3.1", "Measure 3.2"])
+    expect(page.get_by_text("2 activities shown")).to_be_visible()
+    expect(page.locator("form.filters").get_by_label("Conservation unit")).to_have_value("2")
+
+    # Inline: 3.1 is In progress.
+    row = activity_row(page, "Measure 3.1")
+    row.get_by_label("Status").select_option(label="In progress")
+    row.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved 1 change(s).")).to_be_visible()
+    expect(page).to_have_url(filtered_url)
+    row = activity_row(page, "Measure 3.1")
+    expect(row.get_by_label("Status")).to_have_value("in_progress")
+    expect(row).to_contain_text("focal-kz")
+    expect(activity_row(page, "Measure 3.2").get_by_label("Status")).to_have_value("")
+    expect(report_state(page)).to_have_text("Draft")
+    expect(page.get_by_text("1 of 101 activities reported")).to_be_visible()
+
+    # 6. A full-page screenshot of the country report, kept in tmp_path for debugging.
+    shot = tmp_path / "country-report-kz.png"
+    page.screenshot(path=str(shot), full_page=True)
+    data = shot.read_bytes()
+    assert data.startswith(PNG_SIGNATURE) and len(data) > 10_000, f"{shot} is not a full-page PNG"
+
+    # Its page: a narrative and a link as evidence; both show in the History.
+    row.get_by_role("link", name="Measure 3.1").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Measure 3.1 — Kazakhstan")
+    expect(page.get_by_label("Status")).to_have_value("in_progress")
+    narrative = "Joint monitoring with the Kyrgyz rangers in the Western Tien Shan, autumn 2025."
+    page.get_by_label("What was done").fill(narrative)
+    page.get_by_role("button", name="Save report").click()
+    expect(page.get_by_text("Report saved.")).to_be_visible()
+    expect(page.get_by_label("What was done")).to_have_value(narrative)
+
+    page.get_by_label("Title").fill("Monitoring report 2025")
+    page.get_by_label("Link").fill("https://example.org/argali/monitoring-2025.pdf")
+    page.get_by_label("Who may see it").select_option("public")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_text("Evidence added.")).to_be_visible()
+    evidence = page.locator("ul.evidence")
+    expect(evidence.get_by_role("link", name="Monitoring report 2025")).to_be_visible()
+
+    history = page.locator("table.history tbody")
+    expected = [("Status", "In progress"), ("What was done", narrative), ("Evidence", "Monitoring report 2025")]
+    for field, after in expected:
+        change = history.locator("tr").filter(has=page.get_by_role("cell", name=field, exact=True))
+        expect(change).to_have_count(1)
+        expect(change).to_contain_text(after)
+    expect(history).to_contain_text("focal-kz")
+
+    # Submit the report.
+    page.get_by_role("link", name=re.compile(r"^Kazakhstan: ")).click()
+    page.get_by_role("link", name="Submit the report…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Submit the report of Kazakhstan")
+    page.get_by_role("button", name="Submit to the Secretariat").click()
+    expect(page.get_by_text("The report of Kazakhstan is submitted to the Secretariat.")).to_be_visible()
+    expect(page).to_have_url(re.compile(re.escape(argali) + "$"))
+    expect(report_state(page)).to_have_text("Submitted")
+
+    # 2. The Secretariat finds it in the validation queue and validates it.
+    sign_in(page, "secretariat")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Validation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports waiting for validation")
+    queued = page.get_by_role("row").filter(has=page.get_by_role("link", name="Kazakhstan", exact=True))
+    expect(queued).to_have_count(1)
+    expect(queued).to_contain_text("Argali Action Plan")
+    queued.get_by_role("button", name="Validate").click()
+    expect(page.get_by_text("Report validated.")).to_be_visible()
+    expect(page.get_by_text("No report waits for validation.")).to_be_visible()
+    page.goto(argali)
+    expect(report_state(page)).to_have_text("Validated")
+    expect(activity_row(page, "Measure 3.1")).to_contain_text("In progress")
+
+
+def test_observer_and_another_countrys_focal_point_cannot_change_kazakhstan(page, demo_site):
+    from django.contrib.auth import get_user_model
+
+    from reporting import services
+    from reporting.models import CountryReport, ProgressChange
+
+    # Kazakhstan has reported Measure 3.1 In progress, submitted, and the Secretariat validated it.
+    argali_round = demo_site["rounds"]["argali"]
+    measure = argali_measure("3.1")
+    record_status(username="focal-kz", round_id=argali_round, activity=measure, country="KZ",
+                  status="in_progress")
+    country_report = CountryReport.objects.get(round_id=argali_round, country__code="KZ")
+    users = get_user_model().objects
+    services.country_report_submit(country_report=country_report, user=users.get(username="focal-kz"))
+    services.country_report_validate(country_report=country_report, user=users.get(username="secretariat"))
+    before = progress_of(measure, "KZ")
+    changes_before = ProgressChange.objects.count()
+    argali = report_url(demo_site, "argali", "KZ")
+    detail = f"{argali}activities/{measure.pk}/"
+
+    def assert_unchanged():
+        report = progress_of(measure, "KZ")
+        assert (report.status, report.version) == (before.status, before.version)
+        assert ProgressChange.objects.count() == changes_before
+        page.goto(argali + "?conservation_unit=2&priority_level=high")
+        expect(activity_row(page, "Measure 3.1")).to_contain_text("In progress")
+        expect(report_state(page)).to_have_text("Validated")
+
+    # 3. The observer reads Kazakhstan's report and the measure's page, with no control to change them.
+    sign_in(page, "observer")
+    page.goto(argali)
+    expect(report_state(page)).to_have_text("Validated")
+    assert_no_edit_controls(page)
+    expect(activity_row(page, "Measure 3.1")).to_contain_text("In progress")
+    page.goto(detail)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Measure 3.1 — Kazakhstan")
+    expect(page.locator("main form")).to_have_count(0)
+    expect(page.get_by_role("button", name="Save report")).to_have_count(0)
+    expect(page.get_by_text("You do not report for Kazakhstan.")).to_be_visible()
+    # A forged post of the inline form is refused, and nothing changed.
+    response = forge_status_post(page, argali, activity_id=measure.pk, status="completed", version=before.version)
+    assert response.status == 403, response.text()[:500]
+    assert_unchanged()
+
+    # 4. Iran's focal point: no control on Kazakhstan's report, a forged post is refused with the reason ...
+    sign_in(page, "focal-ir")
+    page.goto(argali)
+    assert_no_edit_controls(page)
+    page.goto(detail)
+    expect(page.get_by_role("button", name="Save report")).to_have_count(0)
+    expect(page.get_by_label("What was done")).to_have_count(0)
+    response = forge_status_post(page, argali, activity_id=measure.pk, status="completed", version=before.version)
+    assert response.status == 403, response.text()[:500]
+    assert "You do not report for Kazakhstan." in response.text()
+    assert_unchanged()
+
+    # ... and reports for Iran: one status of the leopard strategy saved inline.
+    page.goto(report_url(demo_site, "persian-leopard", "IR"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Iran"))
+    row = page.locator("table.report tbody tr[id^='row-']").first
+    link_name = row.get_by_role("link").inner_text()
+    row.get_by_label("Status").select_option(label="Completed")
+    row.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved 1 change(s).")).to_be_visible()
+    row = activity_row(page, link_name)
+    expect(row.get_by_label("Status")).to_have_value("completed")
+    expect(row).to_contain_text("focal-ir")
+    expect(report_state(page)).to_have_text("Draft")
+
+
+def test_interface_switches_to_russian(page, demo_site):
+    # 5. The header's language switcher; the choice stays for the next pages.
+    sign_in(page, "focal-kz")
+    page.goto("/home/")
+    header = page.locator("header")
+    header.get_by_label("Language").select_option("ru")
+    header.get_by_role("button", name="Change").click()
+    expect(page).to_have_url(re.compile(r"/home/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_role("navigation").get_by_role("link", name="Планы")).to_be_visible()
+    expect(header.get_by_label("Язык")).to_have_value("ru")
+    # The home page itself speaks Russian (locale/ru/LC_MESSAGES/django.po).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Мои отчёты")
+    expect(page.get_by_role("heading", level=2)).to_have_text("Недавние изменения")
+    expect(page.get_by_role("navigation").get_by_role("link", name="Мои отчёты")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("My reports")
+    # The choice is kept on the user's profile: the next page, in a new session, is in Russian too.
+    sign_in(page, "focal-kz")
+    expect(page).to_have_url(re.compile(r"/home/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Мои отчёты")
+
