@@ -310,44 +310,47 @@ def _check_move(country_report: CountryReport, action: str):
             "action": ReportEvent.Action(action).label.lower()}})
 
 
-def country_report_submit(*, country_report: CountryReport, user) -> CountryReport:
-    _deny_if(permissions.why_cannot_submit(user, country_report=country_report))
+def _transition(*, country_report: CountryReport, user, action: str, state: str, why_not, comment: str = "",
+                before=None) -> CountryReport:
+    """One workflow step: permission, lock, allowed from the current state, then the move and its event."""
+    _deny_if(why_not(user, country_report=country_report))
     with transaction.atomic():
         country_report = CountryReport.objects.select_for_update().get(pk=country_report.pk)
-        _check_move(country_report, ReportEvent.Action.SUBMITTED)
-        if not country_report.progress_reports.exists():
-            raise ValidationError({"state": _("Nothing is reported yet: report at least one activity first.")})
-        _move(country_report, CountryReport.State.SUBMITTED, ReportEvent.Action.SUBMITTED, user)
+        _check_move(country_report, action)
+        if before:
+            before(country_report)
+        _move(country_report, state, action, user, comment)
     return country_report
+
+
+def _require_something_reported(country_report: CountryReport):
+    if not country_report.progress_reports.exists():
+        raise ValidationError({"state": _("Nothing is reported yet: report at least one activity first.")})
+
+
+def country_report_submit(*, country_report: CountryReport, user) -> CountryReport:
+    return _transition(country_report=country_report, user=user, action=ReportEvent.Action.SUBMITTED,
+                       state=CountryReport.State.SUBMITTED, why_not=permissions.why_cannot_submit,
+                       before=_require_something_reported)
 
 
 def country_report_withdraw(*, country_report: CountryReport, user) -> CountryReport:
-    _deny_if(permissions.why_cannot_submit(user, country_report=country_report))
-    with transaction.atomic():
-        country_report = CountryReport.objects.select_for_update().get(pk=country_report.pk)
-        _check_move(country_report, ReportEvent.Action.WITHDRAWN)
-        _move(country_report, CountryReport.State.DRAFT, ReportEvent.Action.WITHDRAWN, user)
-    return country_report
+    return _transition(country_report=country_report, user=user, action=ReportEvent.Action.WITHDRAWN,
+                       state=CountryReport.State.DRAFT, why_not=permissions.why_cannot_submit)
 
 
 def country_report_validate(*, country_report: CountryReport, user) -> CountryReport:
-    _deny_if(permissions.why_cannot_validate(user, country_report=country_report))
-    with transaction.atomic():
-        country_report = CountryReport.objects.select_for_update().get(pk=country_report.pk)
-        _check_move(country_report, ReportEvent.Action.VALIDATED)
-        _move(country_report, CountryReport.State.VALIDATED, ReportEvent.Action.VALIDATED, user)
-    return country_report
+    return _transition(country_report=country_report, user=user, action=ReportEvent.Action.VALIDATED,
+                       state=CountryReport.State.VALIDATED, why_not=permissions.why_cannot_validate)
 
 
 def country_report_return(*, country_report: CountryReport, user, comment: str) -> CountryReport:
-    _deny_if(permissions.why_cannot_validate(user, country_report=country_report))
     if not comment.strip():
+        _deny_if(permissions.why_cannot_validate(user, country_report=country_report))
         raise ValidationError({"comment": _("Say what the country should change.")})
-    with transaction.atomic():
-        country_report = CountryReport.objects.select_for_update().get(pk=country_report.pk)
-        _check_move(country_report, ReportEvent.Action.RETURNED)
-        _move(country_report, CountryReport.State.RETURNED, ReportEvent.Action.RETURNED, user, comment.strip())
-    return country_report
+    return _transition(country_report=country_report, user=user, action=ReportEvent.Action.RETURNED,
+                       state=CountryReport.State.RETURNED, why_not=permissions.why_cannot_validate,
+                       comment=comment.strip())
 
 
 # --- Handing drafting over to colleagues ------------------------------------------------------------
