@@ -50,9 +50,9 @@ class CountryActivityFilterSet(ActivityFilterSet):
     class Meta(ActivityFilterSet.Meta):
         fields = ["conservation_unit", "priority_level", "section", "objective", "result", "search", "status"]
 
-    def __init__(self, *args, country_report: CountryReport | None, units=(), **kwargs):
+    def __init__(self, *args, country_report: CountryReport | None, user, units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.country_report = country_report
+        self.country_report, self.user = country_report, user
         for name in ("plan", "plan_id", "country", "country_id", "kind", "theme", "target_year_min", "target_year_max"):
             self.filters.pop(name, None)
         # The country's units by name rather than a bare number to type.
@@ -64,7 +64,9 @@ class CountryActivityFilterSet(ActivityFilterSet):
     def filter_status(self, queryset, name, statuses):
         if not statuses:
             return queryset
-        reports = ProgressReport.objects.filter(country_report=self.country_report, activity=OuterRef("pk"))
+        # Only reports the user may see: an anonymous visitor's filter must not reveal a draft's statuses.
+        reports = ProgressReport.objects.visible_to(self.user).filter(
+            country_report=self.country_report, activity=OuterRef("pk"))
         condition = Exists(reports.filter(status__in=statuses))
         if NO_INFORMATION in statuses:
             condition |= ~Exists(reports)
@@ -93,7 +95,8 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
         .prefetch_related(Prefetch("progress_reports", queryset=reports, to_attr="reports"))
     )
     units = round.plan.conservation_units.filter(countries=country).order_by("number")
-    filterset = CountryActivityFilterSet(data=data, queryset=applicable, country_report=country_report, units=units)
+    filterset = CountryActivityFilterSet(data=data, queryset=applicable, country_report=country_report, user=user,
+                                         units=units)
     activities = list(filterset.qs)
     for activity in activities:
         activity.report = activity.reports[0] if activity.reports else None

@@ -144,7 +144,7 @@ def progress_report_record(
     _deny_if(permissions.why_cannot_draft(user, activity=activity, country=country, round=round))
     with transaction.atomic():
         country_report, _created = CountryReport.objects.select_for_update().get_or_create(round=round, country=country)
-        _deny_if(_why_locked_for_editing(user, country_report))
+        _deny_if(why_locked_for_editing(user, country_report))
         report = (
             ProgressReport.objects.select_for_update()
             .filter(country_report=country_report, activity=activity).first()
@@ -166,11 +166,20 @@ def progress_report_record(
     return report
 
 
-def _why_locked_for_editing(user, country_report: CountryReport) -> str | None:
-    if country_report.state == CountryReport.State.SUBMITTED and not user.is_staff:
-        return _("The report of %(country)s is submitted and waits for the Secretariat: withdraw it to edit.") % {
-            "country": country_report.country}
-    return None
+def why_locked_for_editing(user, country_report: CountryReport | None) -> str | None:
+    """A report the country submitted waits for the Secretariat: the country withdraws it to edit it.
+
+    A validated report that the country corrects goes back to submitted (to be validated again) and
+    stays open to the country's further corrections, so that a batch of changes (a workbook, several
+    statuses at once) is saved whole rather than locked after its first row.
+    """
+    if country_report is None or country_report.state != CountryReport.State.SUBMITTED or user.is_staff:
+        return None
+    last_event = country_report.events.order_by("-at", "-id").first()
+    if last_event and last_event.action == ReportEvent.Action.REOPENED:
+        return None
+    return _("The report of %(country)s is submitted and waits for the Secretariat: withdraw it to edit.") % {
+        "country": country_report.country}
 
 
 def _apply(report: ProgressReport, values: ProgressInput) -> dict:
@@ -212,7 +221,7 @@ def progress_report_confirm(*, report: ProgressReport, user, expected_version: i
     with transaction.atomic():
         country_report = CountryReport.objects.select_for_update().get(pk=country_report.pk)
         report = ProgressReport.objects.select_for_update().get(pk=report.pk)
-        _deny_if(_why_locked_for_editing(user, country_report))
+        _deny_if(why_locked_for_editing(user, country_report))
         if expected_version is not None and expected_version != report.version:
             raise StaleEdit(report, expected_version)
         if not report.carried_over:
@@ -231,7 +240,7 @@ def evidence_add(*, report: ProgressReport, user, title: str, visibility: str, u
     country_report = report.country_report
     _deny_if(permissions.why_cannot_draft(user, activity=report.activity, country=country_report.country,
                                           round=country_report.round))
-    _deny_if(_why_locked_for_editing(user, country_report))
+    _deny_if(why_locked_for_editing(user, country_report))
     if bool(url) == bool(file):
         raise ValidationError({"url": _("Give either a link or a file.")})
     evidence = Evidence(progress_report=report, title=title.strip() or (file.name if file else url),
@@ -261,7 +270,7 @@ def evidence_remove(*, evidence: Evidence, user, source: str = ProgressChange.So
     country_report = report.country_report
     _deny_if(permissions.why_cannot_draft(user, activity=report.activity, country=country_report.country,
                                           round=country_report.round))
-    _deny_if(_why_locked_for_editing(user, country_report))
+    _deny_if(why_locked_for_editing(user, country_report))
     if evidence.removed_at:
         raise ValidationError({"evidence": _("This evidence was already removed.")})
     with transaction.atomic():
@@ -391,3 +400,38 @@ def drafting_take_back(*, assignment, user):
         raise PermissionDenied(_("Only the focal point of %(country)s ends its hand-overs.") % {
             "country": assignment.country})
     assignment.delete()
+
+
+# --- The offline workbook ------------------------------------------------------------------------------
+
+def workbook_changes_apply(*, round: ReportingRound, country, user, changes) -> int:
+    """Save the rows of a confirmed workbook upload (``reporting.workbook``): all of them, or none.
+
+    ``changes`` are mappings with ``row`` (the sheet's row number), ``activity`` (id), ``version`` (the
+    report's version at download, 0 for none) and the values ``status``, ``narrative``, ``obstacles``,
+    ``expected_year``. Each row goes through progress_report_record, so it follows the same rules and
+    lands in the history as from the offline workbook. The first refused row raises its ValidationError,
+    PermissionDenied or StaleEdit, with ``workbook_row`` set to its row number, and nothing is saved.
+    Returns the number of reports changed.
+    """
+    from actionplans.models import Activity
+
+    changes = list(changes)
+    activities = Activity.objects.in_bulk([change["activity"] for change in changes])
+    saved = 0
+    with transaction.atomic():
+        for change in changes:
+            try:
+                activity = activities.get(change["activity"])
+                if activity is None:
+                    raise ValidationError({"activity": _("This activity no longer exists.")})
+                values = ProgressInput(status=change["status"], narrative=change["narrative"],
+                                       obstacles=change["obstacles"], expected_year=change["expected_year"])
+                report = progress_report_record(round=round, activity=activity, country=country, user=user,
+                                                values=values, expected_version=change["version"],
+                                                source=ProgressChange.Source.WORKBOOK)
+            except (ValidationError, PermissionDenied, StaleEdit) as error:
+                error.workbook_row = change["row"]
+                raise
+            saved += report.version != change["version"]
+    return saved

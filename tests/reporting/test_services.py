@@ -217,3 +217,17 @@ def test_restricted_evidence_is_seen_by_the_country_and_the_secretariat_only(wor
     assert Evidence.objects.visible_to(world["secretariat"]).count() == 1
     assert Evidence.objects.visible_to(world["focal_ir"]).count() == 0
     assert Evidence.objects.visible_to(world["observer"]).count() == 0
+
+
+def test_country_corrects_a_validated_report_in_several_steps(world):
+    record(world, world["focal_kz"])
+    record(world, world["focal_kz"], activity=world["in_unit"])
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    services.country_report_validate(country_report=country_report, user=world["secretariat"])
+    record(world, world["focal_kz"], status=COMPLETED, version=1)
+    # Sent back to submitted by that correction, the report stays open to the country's next one.
+    record(world, world["focal_kz"], activity=world["in_unit"], status=COMPLETED, version=1)
+    country_report.refresh_from_db()
+    assert country_report.state == "submitted"
+    assert set(ProgressReport.objects.values_list("status", flat=True)) == {COMPLETED}

@@ -392,3 +392,9 @@ def test_unit_filter_offers_every_unit_by_default(client, world):
     client.force_login(world["focal_kz"])
     html = client.get(country_url(world)).content.decode()
     assert '<option value="" selected>All units</option>' in html
+
+
+def test_status_filter_does_not_reveal_a_drafts_statuses_to_anonymous_visitors(client, world):
+    kz_report(world)  # a draft: anonymous visitors see "No information"
+    html = client.get(country_url(world), {"status": "in_progress"}).content.decode()
+    assert "0 activities shown" in html
