@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from actionplans.api.views import ActionPlanViewSet, ActivityViewSet
 from conservation_units.api.views import ConservationUnitViewSet, CountryViewSet
 from reporting.api.views import CountryReportViewSet, ProgressReportViewSet, ReportingRoundViewSet
+from reporting.export_views import ProgressExportCsvView, ProgressExportJsonView, ProgressExportXlsxView
 
 app_name = "api"
 
@@ -20,4 +21,7 @@ router.register("country-reports", CountryReportViewSet, basename="countryreport
 
 urlpatterns = router.urls + [
     path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("exports/progress.xlsx", ProgressExportXlsxView.as_view(), name="export-progress-xlsx"),
+    path("exports/progress.csv", ProgressExportCsvView.as_view(), name="export-progress-csv"),
+    path("exports/progress.json", ProgressExportJsonView.as_view(), name="export-progress-json"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import dashboard_views, export_views, views, workbook_views
 
 
 class CountryCodeConverter:
@@ -38,6 +38,21 @@ urlpatterns = [
          name="progress_detail"),
     path("rounds/<int:round_id>/<iso:country_code>/activities/<int:activity_id>/evidence/", views.evidence_add,
          name="evidence_add"),
+    path("rounds/<int:round_id>/<iso:country_code>/workbook.xlsx", workbook_views.workbook_download,
+         name="workbook_download"),
+    path("rounds/<int:round_id>/<iso:country_code>/workbook/upload/", workbook_views.WorkbookUploadView.as_view(),
+         name="workbook_upload"),
+    path("rounds/<int:round_id>/<iso:country_code>/workbook/confirm/", workbook_views.workbook_confirm,
+         name="workbook_confirm"),
+    path("rounds/<int:round_id>/<iso:country_code>/print/", dashboard_views.NationalReportView.as_view(),
+         name="national_report"),
+    path("dashboards/plans/<slug:slug>/", dashboard_views.PlanDashboardView.as_view(), name="plan_dashboard"),
+    path("dashboards/plans/<slug:slug>/rows/", dashboard_views.PlanDashboardRowsView.as_view(),
+         name="plan_dashboard_rows"),
+    path("dashboards/countries/<iso:country_code>/", dashboard_views.CountryDashboardView.as_view(),
+         name="country_dashboard"),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
+    path("exports/progress.xlsx", export_views.export_xlsx, name="export_xlsx"),
+    path("exports/progress.csv", export_views.export_csv, name="export_csv"),
 ]
