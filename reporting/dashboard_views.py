@@ -87,9 +87,8 @@ class NationalReportView(View):
 
     def get(self, request, round_id, country_code):
         round, country = _round_and_country(round_id, country_code)
-        if not request.user.is_authenticated and not CountryReport.objects.filter(
-                round=round, country=country, state=CountryReport.State.VALIDATED).exists():
-            # As with progress: anonymous visitors see a country's report once validated, and not before.
+        if not request.user.is_authenticated and not CountryReport.objects.visible_to(request.user).filter(
+                round=round, country=country).exists():
             raise Http404(_("This report is not published yet."))
         report = dashboards.national_report(round=round, country=country, user=request.user)
         for group in report.groups:

@@ -137,6 +137,14 @@ class ReportingRound(models.Model):
         return self.status == self.Status.OPEN
 
 
+class CountryReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Anonymous visitors see a country's report once validated; every signed-in user sees all."""
+        if user.is_authenticated:
+            return self
+        return self.filter(state=CountryReport.State.VALIDATED)
+
+
 class CountryReport(models.Model):
     """One country's report for one round: what is submitted, validated or returned as a whole."""
 
@@ -156,6 +164,8 @@ class CountryReport(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     return_comment = models.TextField(_("Secretariat's comment"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CountryReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "country__name"]
@@ -180,7 +190,7 @@ class ProgressReportQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """Anonymous visitors see validated progress only; every signed-in user reads everything."""
+        """Visible with its country report: the rule of CountryReport.objects.visible_to, as a join."""
         if user.is_authenticated:
             return self
         return self.filter(country_report__state=CountryReport.State.VALIDATED)

@@ -260,16 +260,12 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 # --- Country reports --------------------------------------------------------------------------------
 
 def country_report_queryset(user):
-    """Anonymous visitors see validated reports only, as with progress (ProgressReport.objects.visible_to)."""
-    reports = (
-        CountryReport.objects.select_related("round__plan", "country")
+    return (
+        CountryReport.objects.visible_to(user).select_related("round__plan", "country")
         .annotate(reported=Count("progress_reports"))
         .prefetch_related(Prefetch("events", queryset=ReportEvent.objects.select_related("actor")))
         .order_by("round", "country__name")  # Meta.ordering is dropped from a query with an aggregate
     )
-    if not user.is_authenticated:
-        reports = reports.filter(state=CountryReport.State.VALIDATED)
-    return reports
 
 
 class CountryReportViewSet(viewsets.ReadOnlyModelViewSet):
