@@ -414,9 +414,11 @@ def _check_expansion(data: bytes):
     try:
         archives.check_zip_archive(file, max_member_bytes=WORKBOOK_MAX_PART_BYTES,
                                    max_total_bytes=WORKBOOK_MAX_EXPANDED_BYTES, max_members=WORKBOOK_MAX_PARTS)
+        # The hidden sheet has MAX_ROWS activity rows below its own.
         archives.check_xlsx_size(file, max_member_bytes=WORKBOOK_MAX_PART_BYTES,
-                                 max_total_bytes=WORKBOOK_MAX_EXPANDED_BYTES, max_rows=MAX_ROWS + META_FIRST_ACTIVITY_ROW,
-                                 max_cells=WORKBOOK_MAX_CELLS, max_cells_per_row=WORKBOOK_MAX_CELLS_PER_ROW)
+                                 max_total_bytes=WORKBOOK_MAX_EXPANDED_BYTES,
+                                 max_rows=MAX_ROWS + META_FIRST_ACTIVITY_ROW, max_cells=WORKBOOK_MAX_CELLS,
+                                 max_cells_per_row=WORKBOOK_MAX_CELLS_PER_ROW)
     except ValidationError as error:
         raise BadWorkbook(_("%(reason)s This is not a country workbook as the tracker writes it: upload the "
                             "workbook downloaded from the tracker.") % {"reason": " ".join(error.messages)}) from error
