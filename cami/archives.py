@@ -78,9 +78,11 @@ class _BoundedStream:
         self.raw, self.name, self.max_bytes, self.count = raw, name, max_bytes, 0
 
     def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes (all that is left when negative), decompressed a chunk at a time."""
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(CHUNK_BYTES), b""))
         # Never more than one chunk past the limit, whatever the caller asks for.
-        size = CHUNK_BYTES if size is None or size < 0 else min(size, CHUNK_BYTES)
-        data = self.raw.read(size)
+        data = self.raw.read(min(size, CHUNK_BYTES))
         self.count += len(data)
         if self.count > self.max_bytes:
             _refuse(_("%(part)s expands to more than %(max)s; a part may be at most %(max)s.")
