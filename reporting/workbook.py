@@ -44,6 +44,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from actionplans.models import Activity
+from cami import archives
 from conservation_units.models import Country
 
 from . import permissions, services
@@ -59,6 +60,14 @@ MAX_ROWS = 5000
 # Excel refuses longer cells; the limit for what users type is TEXT_MAX_CHARS.
 EXCEL_CELL_MAX_CHARS = 32767
 META_SHEET = "cami_meta"
+# What the file may expand to, checked before openpyxl opens it (cami/archives.py). A real country
+# workbook is tens of KB to a few MB uncompressed: 166 activities with 5000 characters in both texts
+# stay under 5 MB. openpyxl holds every shared string in memory and builds each row whole.
+WORKBOOK_MAX_PART_BYTES = 20 * 1024 * 1024
+WORKBOOK_MAX_EXPANDED_BYTES = 50 * 1024 * 1024
+WORKBOOK_MAX_PARTS = 500
+WORKBOOK_MAX_CELLS = 200_000  # cells of all sheets and shared texts: 5000 rows x 11 columns is 55,000
+WORKBOOK_MAX_CELLS_PER_ROW = 16_384  # Excel's own number of columns
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
@@ -367,6 +376,7 @@ class _Upload:
     downloaded: dict  # activity id -> (version, fingerprint) at download
     rows: list  # (row number, cells by position)
     reports_title: str
+    formulas: dict = field(default_factory=dict)  # row number -> [(column, formula)]
 
 
 def _upload_bytes(upload) -> bytes:
@@ -393,11 +403,34 @@ def _upload_bytes(upload) -> bytes:
     return data
 
 
-def _read_upload(data: bytes) -> _Upload:
-    damaged = _("The file could not be read as an Excel workbook: it may be damaged or not an .xlsx file. "
-                "Download the workbook again, or save yours again from Excel as .xlsx.")
+def _damaged() -> str:
+    return _("The file could not be read as an Excel workbook: it may be damaged or not an .xlsx file. "
+             "Download the workbook again, or save yours again from Excel as .xlsx.")
+
+
+def _check_expansion(data: bytes):
+    """Refuse, before openpyxl decompresses anything, a file that would expand past the limits (a zip bomb)."""
+    file = io.BytesIO(data)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        archives.check_zip_archive(file, max_member_bytes=WORKBOOK_MAX_PART_BYTES,
+                                   max_total_bytes=WORKBOOK_MAX_EXPANDED_BYTES, max_members=WORKBOOK_MAX_PARTS)
+        # The hidden sheet has MAX_ROWS activity rows below its own.
+        archives.check_xlsx_size(file, max_member_bytes=WORKBOOK_MAX_PART_BYTES,
+                                 max_total_bytes=WORKBOOK_MAX_EXPANDED_BYTES,
+                                 max_rows=MAX_ROWS + META_FIRST_ACTIVITY_ROW, max_cells=WORKBOOK_MAX_CELLS,
+                                 max_cells_per_row=WORKBOOK_MAX_CELLS_PER_ROW)
+    except ValidationError as error:
+        raise BadWorkbook(_("%(reason)s This is not a country workbook as the tracker writes it: upload the "
+                            "workbook downloaded from the tracker.") % {"reason": " ".join(error.messages)}) from error
+    except archives.ZIP_ERRORS as error:
+        raise BadWorkbook(_damaged()) from error
+
+
+def _read_upload(data: bytes) -> _Upload:
+    damaged = _damaged()
+    try:
+        # Formulas are read as formulas (data_only=False): a cached result may be missing or stale.
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except READ_ERRORS as error:
         raise BadWorkbook(damaged) from error
     try:
@@ -417,19 +450,54 @@ def _read_sheets(book) -> _Upload:
     if reports_title not in book.sheetnames:
         raise BadWorkbook(_("The sheet “%(sheet)s” is missing from the workbook: upload the workbook as downloaded, "
                             "with its sheets.") % {"sheet": reports_title})
-    rows = []
+    rows, formulas = [], {}
     sheet = book[reports_title]
-    for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=len(COLUMNS), values_only=True), start=2):
+    for number, row in enumerate(sheet.iter_rows(min_row=1, max_col=len(COLUMNS)), start=1):
+        if number == 1:
+            _check_header(row, reports_title)
+            continue
         if number > MAX_ROWS:
             raise BadWorkbook(_("The sheet “%(sheet)s” has more than %(max)s rows: upload the workbook as "
                                 "downloaded.") % {"sheet": reports_title, "max": MAX_ROWS})
-        cells = tuple(cells) + (None,) * (len(COLUMNS) - len(cells))
+        cells = tuple(cell.value for cell in row) + (None,) * (len(COLUMNS) - len(row))
         if any(value not in (None, "") for value in cells):
             rows.append((number, cells))
+            in_formulas = [(COLUMNS[index], _formula_text(cell.value)) for index, cell in enumerate(row)
+                           if cell.data_type == "f"]
+            if in_formulas:
+                formulas[number] = in_formulas
     if not rows:
         raise BadWorkbook(_("The sheet “%(sheet)s” has no activity rows: there is nothing to upload.")
                           % {"sheet": reports_title})
-    return _Upload(meta=meta, downloaded=downloaded, rows=rows, reports_title=reports_title)
+    return _Upload(meta=meta, downloaded=downloaded, rows=rows, reports_title=reports_title, formulas=formulas)
+
+
+def _formula_text(value) -> str:
+    text = value if isinstance(value, str) else getattr(value, "text", "") or ""
+    return text if text.startswith("=") else f"={text}"
+
+
+def _headers_read() -> list[set[str]]:
+    """Per column, its header in every language the tracker speaks (folded): who uploads may read another."""
+    headers = [set() for _column in COLUMNS]
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for index, column in enumerate(COLUMNS):
+                headers[index].add(_flat(column.header).casefold())
+    return headers
+
+
+def _check_header(row, reports_title: str):
+    """Row 1 must be the header as downloaded: rows are read by position, a deleted row would shift them."""
+    values = [cell.value for cell in row] + [None] * (len(COLUMNS) - len(row))
+    for index, (value, accepted) in enumerate(zip(values, _headers_read())):
+        if _flat(_cell_text(value)).casefold() not in accepted:
+            raise BadWorkbook(_(
+                "The header row of the sheet “%(sheet)s” is missing or changed: column %(letter)s of row 1 reads "
+                "“%(value)s”, not “%(header)s”. Rows are read by their place under the header, so a deleted or "
+                "added row would change the wrong activities: upload the workbook as downloaded, with its header "
+                "row.") % {"sheet": reports_title, "letter": get_column_letter(index + 1),
+                           "value": _cell_text(value), "header": COLUMNS[index].header})
 
 
 def _read_meta(sheet) -> tuple[dict, dict]:
@@ -545,7 +613,9 @@ def workbook_preview(*, round: ReportingRound, country: Country, user, upload) -
     are listed in ``errors`` with their row numbers; ``changes`` lists what a confirm would save.
     """
     scope = workbook_scope(user=user, round=round, country=country)
-    upload = _read_upload(_upload_bytes(upload))
+    data = _upload_bytes(upload)
+    _check_expansion(data)
+    upload = _read_upload(data)
     _check_target(upload, round=round, country=country)
     return _Comparison(round=round, country=country, user=user, scope=scope).run(upload)
 
@@ -571,13 +641,22 @@ class _Comparison:
         preview = WorkbookPreview(round=self.round, country=self.country, rows_read=len(upload.rows))
         seen = {}
         for number, cells in upload.rows:
-            reasons, change = self._row(number, cells, upload.downloaded, seen)
+            if number in upload.formulas:
+                reasons, change = self._formulas(upload.formulas[number]), None
+            else:
+                reasons, change = self._row(number, cells, upload.downloaded, seen)
             label = self._label(cells)
             preview.errors.extend(RowError(number, label, reason) for reason in reasons)
             if change:
                 preview.changes.append(change)
         self._check_state(preview)
         return preview
+
+    def _formulas(self, formulas) -> list[str]:
+        # A formula's result is not in the file when it was written without calculating (and may be stale
+        # when it is): the tracker would read an empty cell and offer to clear the field.
+        return [_("Column “%(column)s” holds a formula (%(formula)s): formulas are not read; type the value "
+                  "itself.") % {"column": column.header, "formula": formula} for column, formula in formulas]
 
     def _label(self, cells) -> str:
         activity = self.activities.get(_as_int(cells[COL["activity_id"]]))

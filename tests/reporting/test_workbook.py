@@ -293,6 +293,110 @@ def test_workbook_of_another_round_is_refused(client, world):
     assert not ProgressReport.objects.exists()
 
 
+def _header_deleted(content):
+    book = open_book(content)
+    sheet = book.worksheets[REPORTS_SHEET]
+    sheet.protection.sheet = False
+    sheet.delete_rows(1)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_with_its_header_row_deleted_is_refused(client, world):
+    # Rows below the header moved up one: the first activity row would sit where the header is read.
+    content = fill(download(client, world), {world["in_unit"]: {"status": "Completed"},
+                                             world["everywhere"]: {"status": "Completed"}})
+    response = upload(client, world, _header_deleted(content))
+    assert response.status_code == 400
+    assert ("The header row of the sheet “Reports” is missing or changed: column A of row 1 reads "
+            f"“{world['in_unit'].pk}”, not “Activity ID”") in page(response)
+    assert not ProgressReport.objects.exists() and "token" not in (response.context or {})
+
+
+def test_an_edited_header_is_refused_and_one_in_another_language_is_read(client, world):
+    content = download(client, world)
+    book = open_book(content)
+    sheet = book.worksheets[REPORTS_SHEET]
+    sheet.cell(row=1, column=workbook.COL["narrative"] + 1).value = "Что сделано"  # Russian: still the header
+    sheet.cell(row=1, column=workbook.COL["version"] + 1).value = "Notes"
+    row_of(sheet, world["everywhere"])[workbook.COL["status"]].value = "Completed"
+    out = io.BytesIO()
+    book.save(out)
+    response = upload(client, world, out.getvalue())
+    assert response.status_code == 400
+    assert "column K of row 1 reads “Notes”, not “Version”" in page(response)
+
+
+# --- Files that would expand beyond the limits (zip bombs) -------------------------------------------------
+
+def _with_part(content, name, data):
+    """The workbook with one part replaced (or added), everything else as it was."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            if info.filename != name:
+                target.writestr(info, source.read(info.filename))
+        target.writestr(name, data)
+    return out.getvalue()
+
+
+def _repetitive_strings(size):
+    head, item = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">', b"<si><t>a</t></si>"
+    return head + item * ((size - len(head)) // len(item)) + b"</sst>"
+
+
+def test_a_workbook_expanding_past_the_part_limit_is_refused_before_reading(client, world, monkeypatch):
+    monkeypatch.setattr(workbook, "WORKBOOK_MAX_PART_BYTES", 1024 * 1024)
+    content = fill(download(client, world), {world["everywhere"]: {"status": "Completed"}})
+    bomb = _with_part(content, "xl/sharedStrings.xml", _repetitive_strings(2 * 1024 * 1024))
+    assert len(bomb) < 40_000
+    monkeypatch.setattr(workbook.openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl opened it"))
+    response = upload(client, world, bomb)
+    assert response.status_code == 400
+    assert "xl/sharedStrings.xml would expand to 2.0 MB; a part may be at most 1.0 MB." in page(response)
+    assert not ProgressReport.objects.exists()
+
+
+def test_a_workbook_expanding_past_the_total_limit_is_refused(client, world, monkeypatch):
+    monkeypatch.setattr(workbook, "WORKBOOK_MAX_EXPANDED_BYTES", 20_000)
+    content = fill(download(client, world), {world["everywhere"]: {"status": "Completed"}})
+    response = upload(client, world, content)
+    assert response.status_code == 400
+    assert "The archive would expand to more than 19.5 KB; a file may expand to at most 19.5 KB." in page(response)
+
+
+def test_a_part_expanding_far_more_than_documents_do_is_refused(client, world):
+    content = fill(download(client, world), {world["everywhere"]: {"status": "Completed"}})
+    response = upload(client, world, _with_part(content, "xl/sharedStrings.xml", _repetitive_strings(3 * 2**20)))
+    assert response.status_code == 400
+    assert "xl/sharedStrings.xml would expand" in page(response) and "a part may expand at most 200 times" in page(
+        response)
+
+
+@pytest.mark.parametrize("limit, value, message", [
+    ("WORKBOOK_MAX_CELLS", 30, "The workbook has more than 30 cells and texts; the tracker reads at most 30."),
+    ("MAX_ROWS", 1, "A sheet of the workbook has more than 11 rows"),
+    ("WORKBOOK_MAX_CELLS_PER_ROW", 5, "A row of the workbook has more than 5 cells"),
+    ("WORKBOOK_MAX_PARTS", 3, "parts; a file may hold at most 3."),
+], ids=["cells", "rows", "cells-per-row", "parts"])
+def test_rows_cells_and_parts_are_counted_before_reading(client, world, monkeypatch, limit, value, message):
+    content = fill(download(client, world), {world["everywhere"]: {"status": "Completed"}})
+    monkeypatch.setattr(workbook, limit, value)
+    response = upload(client, world, content)
+    assert response.status_code == 400
+    assert message in page(response)
+
+
+def test_a_document_type_declaration_is_refused(client, world):
+    content = fill(download(client, world), {world["everywhere"]: {"status": "Completed"}})
+    laughs = b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">]><sst><si><t>&a;</t></si></sst>'
+    response = upload(client, world, _with_part(content, "xl/sharedStrings.xml", laughs))
+    assert response.status_code == 400
+    assert "xl/sharedStrings.xml declares a document type (DTD)" in page(response)
+
+
 # --- Bad rows: each with its row number and reason ---------------------------------------------------------
 
 def preview_errors(response):
@@ -371,6 +475,32 @@ def test_a_reported_status_cannot_be_emptied(client, world):
 def test_text_without_a_status_on_a_new_report_is_refused(client, world):
     content = fill(download(client, world), {world["everywhere"]: {"obstacles": "No funding this year"}})
     assert_refused_row(client, world, content, world["everywhere"], "Choose a status")
+
+
+@pytest.mark.parametrize("key, formula, header", [
+    ("narrative", "=1+1", "What was done"),
+    ("expected_year", "=2000+30", "Expected completion year"),
+    ("status", '="Comp"&"leted"', "Status"),
+])
+def test_a_formula_is_refused_with_its_row_and_column(client, world, key, formula, header):
+    # openpyxl writes formulas without a stored result, as a script or some spreadsheet programs do.
+    save_in_browser(world, "everywhere", narrative="Two trainings", expected_year=2027)
+    content = fill(download(client, world), {world["everywhere"]: {key: formula}})
+    response = assert_refused_row(client, world, content, world["everywhere"],
+                                  f"Column “{header}” holds a formula ({formula}): formulas are not read; "
+                                  "type the value itself.")
+    assert response.context["preview"].changes == []
+    report = ProgressReport.objects.get()
+    assert (report.narrative, report.expected_year, report.version) == ("Two trainings", 2027, 1)
+
+
+def test_text_that_starts_with_an_equals_sign_is_text_not_a_formula(client, world):
+    save_in_browser(world, "everywhere", narrative="=2 trainings, as planned")
+    content = fill(download(client, world), {world["everywhere"]: {"status": "Completed"}})
+    response = upload(client, world, content)
+    assert response.status_code == 200, preview_errors(response)
+    [change] = response.context["preview"].changes
+    assert [f.field for f in change.fields] == ["status"]
 
 
 # --- All or nothing ---------------------------------------------------------------------------------------
