@@ -44,6 +44,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from actionplans.models import Activity
+from cami.parsing import parse_int
 from conservation_units.models import Country
 
 from . import permissions, services
@@ -463,15 +464,8 @@ def _check_target(upload: _Upload, *, round: ReportingRound, country: Country):
 
 
 def _as_int(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+    """A cell's whole number (typed as text or as a number), else None: "²" is not one."""
+    return parse_int(value)
 
 
 def _cell_text(value) -> str:
