@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 from actionplans.models import Activity
 from actionplans.selectors import activity_detail_queryset
 from cami.parsing import parse_int
+from cami.redirects import safe_next
 from conservation_units.models import Country
 
 from . import permissions, selectors, services
@@ -301,7 +302,7 @@ def _workflow_action(action):
                 "validate": _("Report validated."),
                 "return": _("Report returned to the country with your comment."),
             }[action])
-        return redirect(request.POST.get("next") or country_report.get_absolute_url())
+        return redirect(safe_next(request, country_report.get_absolute_url()))
 
     return view
 
