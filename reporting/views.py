@@ -289,8 +289,7 @@ def _workflow_action(action):
         country_report = get_object_or_404(CountryReport, round=round, country=country)
         try:
             if action == "return":
-                form = ReturnForm(request.POST)
-                comment = form.data.get("comment", "")
+                comment = _return_comment(request, country_report)
                 services.country_report_return(country_report=country_report, user=request.user, comment=comment)
             else:
                 getattr(services, f"country_report_{action}")(country_report=country_report, user=request.user)
@@ -305,6 +304,21 @@ def _workflow_action(action):
         return redirect(safe_next(request, country_report.get_absolute_url()))
 
     return view
+
+
+def _return_comment(request, country_report) -> str:
+    """The Secretariat's comment as typed. The service says what to write when it is blank (after
+    checking who asks); a comment over the limit is refused here, also after checking who asks."""
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        return form.cleaned_data["comment"]
+    comment = form.data.get("comment", "")
+    if comment.strip():
+        reason = permissions.why_cannot_validate(request.user, country_report=country_report)
+        if reason:
+            raise PermissionDenied(reason)
+        raise ValidationError({"comment": form.errors["comment"]})
+    return comment
 
 
 withdraw = _workflow_action("withdraw")
