@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from actionplans.models import ActionPlan
+from cami.parsing import parse_int
 from conservation_units.models import Country
 
 from . import dashboards
@@ -22,9 +23,10 @@ def _round_of(plan: ActionPlan, value: str | None):
     """The round asked for in the query string (one of the plan's), or None for the plan's latest."""
     if not value:
         return None
-    if not value.isdigit():
+    pk = parse_int(value, minimum=1)
+    if pk is None:
         raise Http404(_("No such round."))
-    return get_object_or_404(plan.rounds.select_related("plan"), pk=value)
+    return get_object_or_404(plan.rounds.select_related("plan"), pk=pk)
 
 
 class PlanDashboardView(View):

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +18,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from cami.redirects import safe_next
 
 from . import exports
 
@@ -42,10 +43,7 @@ def _reasons(error: ValidationError) -> str:
 
 def _back(request) -> str:
     """The list the export link was on; the progress list if the referrer is missing or foreign."""
-    referrer = request.META.get("HTTP_REFERER", "")
-    if referrer and url_has_allowed_host_and_scheme(referrer, {request.get_host()}, request.is_secure()):
-        return referrer
-    return reverse("reporting:progress_list")
+    return safe_next(request, reverse("reporting:progress_list"), url=request.META.get("HTTP_REFERER", ""))
 
 
 def _browser_export(extension: str):

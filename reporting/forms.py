@@ -6,24 +6,40 @@ from django.contrib.auth import get_user_model
 from actionplans.models import ActionPlan
 from conservation_units.models import ConservationUnit
 
+from . import rules
 from .models import Evidence, ProgressReport, ReportingRound
 from .uploads import accepted_extensions
+
+
+class ReportTextField(forms.CharField):
+    """Free text from a textarea, each line break kept as one newline character.
+
+    Browsers count a line break as one character against a textarea's maxlength but send it as
+    CR LF: read as sent, text the browser let through could be refused as too long.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
 
 
 class ProgressForm(forms.Form):
     """The report of one activity for one country: what the services take, plus the version read."""
 
     status = forms.ChoiceField(label=_("Status"), choices=ProgressReport.Status.choices)
-    narrative = forms.CharField(label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    obstacles = forms.CharField(label=_("Obstacles"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    expected_year = forms.IntegerField(label=_("Expected completion year"), required=False, min_value=2000,
-                                       max_value=2100)
+    narrative = ReportTextField(label=_("What was done"), required=False, max_length=rules.NARRATIVE_MAX_CHARS,
+                                widget=forms.Textarea(attrs={"rows": 5}))
+    obstacles = ReportTextField(label=_("Obstacles"), required=False, max_length=rules.OBSTACLES_MAX_CHARS,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    expected_year = forms.IntegerField(label=_("Expected completion year"), required=False,
+                                       min_value=rules.EXPECTED_YEAR_MIN, max_value=rules.EXPECTED_YEAR_MAX)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class EvidenceForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
+    title = forms.CharField(label=_("Title"), max_length=rules.EVIDENCE_TITLE_MAX_CHARS, required=False)
+    url = forms.URLField(label=_("Link"), required=False, max_length=rules.EVIDENCE_URL_MAX_CHARS,
+                         assume_scheme="https")
     file = forms.FileField(label=_("or a file"), required=False,
                            help_text=_("PDF, images or office documents (%(types)s).") % {"types": accepted_extensions()})
     visibility = forms.ChoiceField(label=_("Who may see it"), choices=Evidence.Visibility.choices,
@@ -37,7 +53,8 @@ class EvidenceForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label=_("What should the country change?"), widget=forms.Textarea(attrs={"rows": 3}))
+    comment = ReportTextField(label=_("What should the country change?"), max_length=rules.COMMENT_MAX_CHARS,
+                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RoundForm(forms.ModelForm):

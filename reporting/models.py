@@ -1,10 +1,13 @@
 """Who reports for which country, reporting rounds, progress reports, their evidence and history."""
 from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from . import rules
 
 USER = settings.AUTH_USER_MODEL
 
@@ -103,7 +106,7 @@ class ReportingRound(models.Model):
     plan = models.ForeignKey(
         "actionplans.ActionPlan", on_delete=models.PROTECT, related_name="rounds", verbose_name=_("plan")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=rules.ROUND_TITLE_MAX_CHARS)
     opens_on = models.DateField(_("opens on"))
     due_on = models.DateField(_("due on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -162,7 +165,10 @@ class CountryReport(models.Model):
         verbose_name=_("country"),
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
-    return_comment = models.TextField(_("Secretariat's comment"), blank=True)
+    return_comment = models.TextField(
+        _("Secretariat's comment"), blank=True, max_length=rules.COMMENT_MAX_CHARS,
+        validators=[MaxLengthValidator(rules.COMMENT_MAX_CHARS)],
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CountryReportQuerySet.as_manager()
@@ -213,9 +219,20 @@ class ProgressReport(models.Model):
         "actionplans.Activity", on_delete=models.PROTECT, related_name="progress_reports", verbose_name=_("activity")
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    narrative = models.TextField(_("what was done"), blank=True)
-    obstacles = models.TextField(_("obstacles"), blank=True)
-    expected_year = models.PositiveSmallIntegerField(_("expected completion year"), null=True, blank=True)
+    # A TextField's max_length reaches forms, DRF and the schema, but the model does not check it:
+    # the validator makes full_clean() (every service save) refuse longer text on every path.
+    narrative = models.TextField(
+        _("what was done"), blank=True, max_length=rules.NARRATIVE_MAX_CHARS,
+        validators=[MaxLengthValidator(rules.NARRATIVE_MAX_CHARS)],
+    )
+    obstacles = models.TextField(
+        _("obstacles"), blank=True, max_length=rules.OBSTACLES_MAX_CHARS,
+        validators=[MaxLengthValidator(rules.OBSTACLES_MAX_CHARS)],
+    )
+    expected_year = models.PositiveSmallIntegerField(
+        _("expected completion year"), null=True, blank=True,
+        validators=[MinValueValidator(rules.EXPECTED_YEAR_MIN), MaxValueValidator(rules.EXPECTED_YEAR_MAX)],
+    )
     carried_over = models.BooleanField(
         _("carried over"), default=False,
         help_text=_("Copied from the previous round and not yet changed or confirmed."),
@@ -241,7 +258,8 @@ class ProgressReport(models.Model):
                 fields=["country_report", "activity"], name="%(app_label)s_%(class)s_one_per_activity"
             ),
             models.CheckConstraint(
-                condition=Q(expected_year__isnull=True) | Q(expected_year__gte=2000, expected_year__lte=2100),
+                condition=Q(expected_year__isnull=True)
+                | Q(expected_year__gte=rules.EXPECTED_YEAR_MIN, expected_year__lte=rules.EXPECTED_YEAR_MAX),
                 name="%(app_label)s_%(class)s_expected_year_plausible",
             ),
         ]
@@ -311,8 +329,8 @@ class Evidence(models.Model):
         ProgressReport, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("progress report")
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    url = models.URLField(_("link"), max_length=500, blank=True)
+    title = models.CharField(_("title"), max_length=rules.EVIDENCE_TITLE_MAX_CHARS)
+    url = models.URLField(_("link"), max_length=rules.EVIDENCE_URL_MAX_CHARS, blank=True)
     file = models.FileField(_("file"), upload_to=evidence_upload_path, max_length=300, blank=True)
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
@@ -386,7 +404,10 @@ class ReportEvent(models.Model):
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(
+        _("comment"), blank=True, max_length=rules.COMMENT_MAX_CHARS,
+        validators=[MaxLengthValidator(rules.COMMENT_MAX_CHARS)],
+    )
     at = models.DateTimeField(_("when"))
 
     class Meta:

@@ -18,6 +18,8 @@ from rest_framework.authtoken.models import Token
 
 from actionplans.models import Activity
 from actionplans.selectors import activity_detail_queryset
+from cami.parsing import parse_int
+from cami.redirects import safe_next
 from conservation_units.models import Country
 
 from . import permissions, selectors, services
@@ -109,8 +111,7 @@ class CountryReportView(View):
         return changed
 
     def _save_row(self, request, page, activity) -> int:
-        version = request.POST.get(f"version-{activity.pk}") or None
-        version = int(version) if version is not None and version.isdigit() else None
+        version = _posted_version(request, activity)
         if "confirm" in request.POST:
             services.progress_report_confirm(report=activity.report, user=request.user, expected_version=version)
             return 1
@@ -140,6 +141,18 @@ class CountryReportView(View):
             "can_submit": permissions.why_cannot_submit(self.request.user, country_report=page.country_report) is None
             if page.country_report else False,
         }
+
+
+def _posted_version(request, activity) -> int | None:
+    """The version of the row the form was drawn with (None if the form sent none)."""
+    raw = request.POST.get(f"version-{activity.pk}", "")
+    if not raw.strip():
+        return None
+    version = parse_int(raw, minimum=0)
+    if version is None:
+        raise ValidationError({"version": _("The version “%(value)s” is not a version number: reload the page "
+                                            "and save again.") % {"value": raw}})
+    return version
 
 
 class ProgressDetailView(View):
@@ -276,8 +289,7 @@ def _workflow_action(action):
         country_report = get_object_or_404(CountryReport, round=round, country=country)
         try:
             if action == "return":
-                form = ReturnForm(request.POST)
-                comment = form.data.get("comment", "")
+                comment = _return_comment(request, country_report)
                 services.country_report_return(country_report=country_report, user=request.user, comment=comment)
             else:
                 getattr(services, f"country_report_{action}")(country_report=country_report, user=request.user)
@@ -289,9 +301,24 @@ def _workflow_action(action):
                 "validate": _("Report validated."),
                 "return": _("Report returned to the country with your comment."),
             }[action])
-        return redirect(request.POST.get("next") or country_report.get_absolute_url())
+        return redirect(safe_next(request, country_report.get_absolute_url()))
 
     return view
+
+
+def _return_comment(request, country_report) -> str:
+    """The Secretariat's comment as typed. The service says what to write when it is blank (after
+    checking who asks); a comment over the limit is refused here, also after checking who asks."""
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        return form.cleaned_data["comment"]
+    comment = form.data.get("comment", "")
+    if comment.strip():
+        reason = permissions.why_cannot_validate(request.user, country_report=country_report)
+        if reason:
+            raise PermissionDenied(reason)
+        raise ValidationError({"comment": form.errors["comment"]})
+    return comment
 
 
 withdraw = _workflow_action("withdraw")
@@ -397,10 +424,7 @@ class AccountView(LoginRequiredMixin, TemplateView):
         if "hand_over" in request.POST:
             return self._hand_over(request, request.POST["hand_over"])
         if "take_back" in request.POST:
-            assignment = get_object_or_404(Assignment, pk=request.POST["take_back"], role=Assignment.Role.CONTRIBUTOR)
-            services.drafting_take_back(assignment=assignment, user=request.user)
-            messages.success(request, _("Hand-over ended."))
-            return redirect("reporting:account")
+            return self._take_back(request, request.POST["take_back"])
         if request.POST.get("token") == "create":
             Token.objects.filter(user=request.user).delete()
             Token.objects.create(user=request.user)
@@ -410,6 +434,19 @@ class AccountView(LoginRequiredMixin, TemplateView):
             messages.success(request, _("Your API token was revoked."))
         return redirect("reporting:account")
 
+    def _take_back(self, request, raw_id):
+        pk = parse_int(raw_id, minimum=1)
+        assignment = Assignment.objects.filter(pk=pk, role=Assignment.Role.CONTRIBUTOR).first() if pk else None
+        if assignment is None:
+            messages.error(request, _("No such hand-over: it may have ended already. Nothing was changed."))
+            return redirect("reporting:account")
+        try:
+            services.drafting_take_back(assignment=assignment, user=request.user)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Hand-over ended."))
+        return redirect("reporting:account")
 
     def _hand_over(self, request, country_code):
         country = get_object_or_404(Country, code=country_code)

@@ -45,16 +45,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from actionplans.models import Activity
 from cami import archives
+from cami.parsing import parse_int
 from conservation_units.models import Country
 
-from . import permissions, services
+from . import permissions, rules, services
 from .models import CountryReport, ProgressReport, ReportingRound
 from .selectors import HISTORY_FIELD_LABELS
 
 WORKBOOK_FORMAT = 1
 WORKBOOK_MAX_BYTES = 5 * 1024 * 1024
-TEXT_MAX_CHARS = 5000
-YEAR_MIN, YEAR_MAX = 2000, 2100
+TEXT_MAX_CHARS = rules.REPORT_TEXT_MAX_CHARS  # What was done and Obstacles, as the model states
+YEAR_MIN, YEAR_MAX = rules.EXPECTED_YEAR_MIN, rules.EXPECTED_YEAR_MAX
 # Far above any plan's activities for one country (Argali has 166 in all): stops a crafted sheet early.
 MAX_ROWS = 5000
 # Excel refuses longer cells; the limit for what users type is TEXT_MAX_CHARS.
@@ -531,15 +532,8 @@ def _check_target(upload: _Upload, *, round: ReportingRound, country: Country):
 
 
 def _as_int(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+    """A cell's whole number (typed as text or as a number), else None: "²" is not one."""
+    return parse_int(value)
 
 
 def _cell_text(value) -> str:

@@ -3,11 +3,12 @@ from rest_framework import serializers
 
 from actionplans.models import ActionPlan, Activity, Footnote, PlanElement
 from actionplans.selectors import OutlineNode
+from cami.parsing import parse_int
 
 
 def _element_number(element):
     """Themes and objectives are numbered 1, 2, ...: the API gives them as integers."""
-    return int(element.code) if element is not None and element.code.isdigit() else None
+    return parse_int(element.code, minimum=0) if element is not None else None
 
 
 class FootnoteSerializer(serializers.ModelSerializer):

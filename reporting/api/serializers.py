@@ -11,9 +11,8 @@ from rest_framework import serializers
 
 from actionplans.models import ActionPlan, Activity
 from conservation_units.models import Country
+from reporting import rules
 from reporting.models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent, ReportingRound
-
-YEAR_MIN, YEAR_MAX = 2000, 2100  # as the database's expected_year_plausible constraint
 
 
 class ReportingRoundSerializer(serializers.ModelSerializer):
@@ -91,10 +90,12 @@ class ProgressReportCreateSerializer(serializers.Serializer):
     round = serializers.PrimaryKeyRelatedField(queryset=ReportingRound.objects.select_related("plan"),
                                                help_text=_("Round id."))
     status = serializers.ChoiceField(choices=ProgressReport.Status.choices)
-    narrative = serializers.CharField(allow_blank=True, help_text=_("What was done."))
-    obstacles = serializers.CharField(required=False, allow_blank=True, default="")
+    narrative = serializers.CharField(allow_blank=True, max_length=rules.NARRATIVE_MAX_CHARS,
+                                      help_text=_("What was done."))
+    obstacles = serializers.CharField(required=False, allow_blank=True, default="",
+                                      max_length=rules.OBSTACLES_MAX_CHARS)
     expected_year = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                             min_value=YEAR_MIN, max_value=YEAR_MAX)
+                                             min_value=rules.EXPECTED_YEAR_MIN, max_value=rules.EXPECTED_YEAR_MAX)
 
     def validate(self, data):
         existing = ProgressReport.objects.filter(
@@ -112,9 +113,10 @@ class ProgressReportUpdateSerializer(serializers.Serializer):
     """A change of a report: the fields sent replace those stored, the others keep their value."""
 
     status = serializers.ChoiceField(choices=ProgressReport.Status.choices, required=False)
-    narrative = serializers.CharField(required=False, allow_blank=True)
-    obstacles = serializers.CharField(required=False, allow_blank=True)
-    expected_year = serializers.IntegerField(required=False, allow_null=True, min_value=YEAR_MIN, max_value=YEAR_MAX)
+    narrative = serializers.CharField(required=False, allow_blank=True, max_length=rules.NARRATIVE_MAX_CHARS)
+    obstacles = serializers.CharField(required=False, allow_blank=True, max_length=rules.OBSTACLES_MAX_CHARS)
+    expected_year = serializers.IntegerField(required=False, allow_null=True, min_value=rules.EXPECTED_YEAR_MIN,
+                                             max_value=rules.EXPECTED_YEAR_MAX)
     version = serializers.IntegerField(
         required=False, min_value=0,
         help_text=_("The version you read. Required here or as an If-Match header; a newer stored version "
@@ -143,10 +145,11 @@ class ProgressChangeSerializer(serializers.ModelSerializer):
 class EvidenceCreateSerializer(serializers.Serializer):
     """A link (`url`, as JSON or a form) or an uploaded `file` (multipart); not both."""
 
-    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
+    title = serializers.CharField(required=False, allow_blank=True, default="",
+                                  max_length=rules.EVIDENCE_TITLE_MAX_CHARS,
                                   help_text=_("Defaults to the file name or the link."))
     visibility = serializers.ChoiceField(choices=Evidence.Visibility.choices, default=Evidence.Visibility.PUBLIC)
-    url = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
+    url = serializers.URLField(required=False, allow_blank=True, default="", max_length=rules.EVIDENCE_URL_MAX_CHARS)
     file = serializers.FileField(required=False, allow_null=True, default=None)
 
 
@@ -174,4 +177,5 @@ class CountryReportSerializer(serializers.ModelSerializer):
 
 
 class ReturnCommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(allow_blank=True, help_text=_("What the country should change."))
+    comment = serializers.CharField(allow_blank=True, max_length=rules.COMMENT_MAX_CHARS,
+                                    help_text=_("What the country should change."))

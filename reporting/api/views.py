@@ -17,6 +17,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from actionplans.models import ActionPlan
+from cami.parsing import parse_int
 from conservation_units.models import Country
 from reporting import selectors, services
 from reporting.filtersets import ProgressReportFilterSet
@@ -126,11 +127,11 @@ def _sent_version(request, body_version: int | None) -> int:
     header = request.headers.get("If-Match", "").strip()
     if not header:
         raise PreconditionRequired()
-    tag = header.removeprefix("W/").strip('"')
-    if not tag.isdigit():
-        raise serializers.ValidationError(
-            {"version": gettext('If-Match must hold the version you read, such as "3".')})
-    return int(tag)
+    version = parse_int(header.removeprefix("W/").strip('"'), minimum=0)
+    if version is None:
+        raise serializers.ValidationError({"version": [gettext(
+            'The If-Match header is not a version number: send the version you read, such as "3".')]})
+    return version
 
 
 def _with_etag(response: Response, report: ProgressReport) -> Response:
