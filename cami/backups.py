@@ -133,6 +133,8 @@ def backup_create(*, archive: Path, using: str = "default") -> BackupResult:
 
 def _pg_dump(connection, dump: Path):
     """pg_dump in the snapshot in which the counts are read, so the manifest describes the dump."""
+    if connection.in_atomic_block:
+        raise ValidationError("A backup reads one snapshot of its own: run it outside a transaction.")
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -148,13 +150,10 @@ def _pg_dump(connection, dump: Path):
 
 
 def _sqlite_copy(connection, dump: Path):
-    source = sqlite3.connect(connection.settings_dict["NAME"])
+    connection.ensure_connection()
     target = sqlite3.connect(dump)
     try:
-        source.backup(target)  # a consistent copy even while the site writes
-    finally:
-        source.close()
-    try:
+        connection.connection.backup(target)  # a consistent copy even while the site writes
         cursor = target.cursor()
         quote = connection.ops.quote_name
         return _row_counts(cursor, quote), _applied_migrations(cursor), _referenced_files(cursor, quote)
@@ -272,13 +271,12 @@ def _refuse_unless_empty(connection):
 
 
 def _sqlite_restore(connection, dump: Path):
-    connection.close()
-    source, target = sqlite3.connect(dump), sqlite3.connect(connection.settings_dict["NAME"])
+    connection.ensure_connection()
+    source = sqlite3.connect(dump)
     try:
-        source.backup(target)
+        source.backup(connection.connection)  # replaces the whole (empty) database file
     finally:
         source.close()
-        target.close()
 
 
 def _restore_file(media: Path, name: str):
