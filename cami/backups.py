@@ -58,7 +58,7 @@ class BackupResult:
         files = self.manifest["files"]
         text = (f"Backup written to {self.archive}: {self.manifest['database']['engine']} database "
                 f"({sum(self.manifest['rows'].values())} rows in {len(self.manifest['rows'])} tables), "
-                f"{len(files)} files ({_mib(sum(f['size'] for f in files))}); "
+                f"{_files(files)} ({_mib(sum(f['size'] for f in files))}); "
                 f"archive {_mib(self.archive.stat().st_size)} in {self.seconds:.1f} s.")
         if self.manifest["missing_files"]:
             text += (f" WARNING: {len(self.manifest['missing_files'])} files named in the database were not in "
@@ -77,7 +77,7 @@ class RestoreResult:
         files = self.manifest["files"]
         text = (f"Restored {self.archive} (taken {self.manifest['created_at']}): "
                 f"{sum(self.manifest['rows'].values())} rows in {len(self.manifest['rows'])} tables and "
-                f"{len(files)} files ({_mib(sum(f['size'] for f in files))}) in {self.seconds:.1f} s; "
+                f"{_files(files)} ({_mib(sum(f['size'] for f in files))}) in {self.seconds:.1f} s; "
                 f"row counts and file checksums match the manifest.")
         if self.unapplied_migrations:
             text += (f" The code has {self.unapplied_migrations} migrations the backup had not applied: "
@@ -95,39 +95,45 @@ def backup_create(*, archive: Path, using: str = "default") -> BackupResult:
         raise ValidationError(f"{archive} already exists: give the name of a new file.")
     if not archive.parent.is_dir():
         raise ValidationError(f"The folder {archive.parent} does not exist.")
+    location = getattr(default_storage, "location", None)
+    if location and archive.resolve().is_relative_to(Path(location).resolve()):
+        raise ValidationError(f"{archive} is inside the file storage ({location}), which the backup copies: "
+                              f"write it elsewhere.")
     connection = connections[using]
     engine = _engine(connection)
-    with tempfile.TemporaryDirectory(prefix="cami-backup-") as work:
-        dump = Path(work) / DUMP_NAMES[engine]
-        # 1. The database, from one snapshot (see the module docstring for why this order).
-        if engine == "postgresql":
-            rows, migrations, referenced = _pg_dump(connection, dump)
-        else:
-            rows, migrations, referenced = _sqlite_copy(connection, dump)
-        manifest = {
-            "format": FORMAT,
-            "created_at": timezone.now().isoformat(timespec="seconds"),
-            "django": django.get_version(),
-            "database": {"engine": engine, "file": dump.name, "size": dump.stat().st_size,
-                         "sha256": _sha256_path(dump)},
-            "migrations": migrations,
-            "rows": rows,
-            "files": [],
-            "missing_files": [],
-        }
-        # 2. The files, after the dump; written to a temporary name, renamed once complete.
-        partial = archive.with_name(f".{archive.name}.partial")
-        try:
-            with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
+    partial = archive.with_name(f".{archive.name}.partial")  # renamed to archive once complete
+    try:
+        # The archive holds password hashes and restricted evidence: readable by its owner only.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise ValidationError(f"{partial} exists: another backup is writing {archive.name}, or one was "
+                              f"interrupted (then delete it).") from None
+    try:
+        with tempfile.TemporaryDirectory(prefix="cami-backup-") as work, os.fdopen(descriptor, "wb") as raw:
+            dump = Path(work) / DUMP_NAMES[engine]
+            # 1. The database, from one snapshot (see the module docstring for why this order).
+            if engine == "postgresql":
+                rows, migrations, referenced = _pg_dump(connection, dump)
+            else:
+                rows, migrations, referenced = _sqlite_copy(connection, dump)
+            manifest = {
+                "format": FORMAT,
+                "created_at": timezone.now().isoformat(timespec="seconds"),
+                "django": django.get_version(),
+                "database": {"engine": engine, "file": dump.name, "size": dump.stat().st_size,
+                             "sha256": _sha256_path(dump)},
+                "migrations": migrations,
+                "rows": rows,
+            }
+            # 2. The files, after the dump.
+            with tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
                 tar.add(dump, arcname=dump.name, filter=_anonymous)
-                for name in _storage_names(default_storage):
-                    manifest["files"].append(_add_stored_file(tar, name))
-                stored = {f["name"] for f in manifest["files"]}
-                manifest["missing_files"] = sorted(referenced - stored)
+                manifest["files"] = [_add_stored_file(tar, name) for name in _storage_names(default_storage)]
+                manifest["missing_files"] = sorted(referenced - {f["name"] for f in manifest["files"]})
                 _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
-            partial.replace(archive)
-        finally:
-            partial.unlink(missing_ok=True)
+        partial.replace(archive)
+    finally:
+        partial.unlink(missing_ok=True)
     return BackupResult(archive=archive, manifest=manifest, seconds=time.monotonic() - started)
 
 
@@ -245,7 +251,7 @@ def backup_restore(*, archive: Path, using: str = "default") -> RestoreResult:
 def _extract(archive: Path, work: Path) -> dict:
     try:
         with tarfile.open(archive, "r:gz") as tar:
-            tar.extractall(work, filter="data")  # refuses absolute paths, '..' and links out of work/
+            _extract_safely(tar, work)
     except (tarfile.TarError, OSError, EOFError) as error:
         raise ValidationError(f"{archive} is not a readable backup archive ({error}).") from error
     try:
@@ -255,6 +261,18 @@ def _extract(archive: Path, work: Path) -> dict:
     if manifest.get("format") != FORMAT:
         raise ValidationError(f"{archive} is a backup of format {manifest.get('format')}; this version reads format {FORMAT}.")
     return manifest
+
+
+def _extract_safely(tar: tarfile.TarFile, work: Path):
+    """Only plain files and folders inside work/: no absolute paths, '..', links or devices."""
+    if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
+        tar.extractall(work, filter="data")
+        return
+    for member in tar.getmembers():
+        parts = Path(member.name).parts
+        if member.name.startswith("/") or ".." in parts or not (member.isfile() or member.isdir()):
+            raise tarfile.TarError(f"unsafe member {member.name}")
+    tar.extractall(work)
 
 
 def _refuse_unless_empty(connection):
@@ -396,6 +414,10 @@ def _sha256_file(content) -> str:
     while chunk := content.read(CHUNK):
         digest.update(chunk)
     return digest.hexdigest()
+
+
+def _files(files: list) -> str:
+    return f"{len(files)} file{'' if len(files) == 1 else 's'}"
 
 
 def _mib(size: int) -> str:

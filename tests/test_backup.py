@@ -109,6 +109,7 @@ def test_restore_into_an_empty_installation_brings_back_every_row_and_file(
 
     call_command("backup", str(archive), verbosity=0)
 
+    assert archive.stat().st_mode & 0o777 == 0o600  # password hashes and restricted evidence inside
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
         assert tar.extractfile(f"media/{evidence.file.name}").read() == PDF
@@ -167,3 +168,11 @@ def test_backup_does_not_overwrite_an_archive(db, tmp_path):
     with pytest.raises(CommandError, match="already exists"):
         call_command("backup", str(archive))
     assert archive.read_bytes() == b"an older backup"
+
+
+def test_backup_leaves_alone_the_partial_file_of_another_run(db, tmp_path):
+    partial = tmp_path / ".cami.tar.gz.partial"
+    partial.write_bytes(b"being written")
+    with pytest.raises(CommandError, match="another backup is writing cami.tar.gz"):
+        call_command("backup", str(tmp_path / "cami.tar.gz"))
+    assert partial.read_bytes() == b"being written" and not (tmp_path / "cami.tar.gz").exists()
