@@ -233,7 +233,8 @@ def backup_restore(*, archive: Path, using: str = "default") -> RestoreResult:
         _refuse_unless_empty(connection)
         dump = Path(work) / manifest["database"]["file"]
         if _sha256_path(dump) != manifest["database"]["sha256"]:
-            raise ValidationError("The database file in the archive does not match its manifest: the archive is damaged.")
+            raise ValidationError("The database file in the archive does not match its manifest: "
+                                  "the archive is damaged.")
         if engine == "postgresql":
             _pg_run(connection, "pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error",
                                                "--single-transaction", f"--dbname={connection.settings_dict['NAME']}",
@@ -257,9 +258,11 @@ def _extract(archive: Path, work: Path) -> dict:
     try:
         manifest = json.loads((work / MANIFEST).read_text())
     except (OSError, ValueError) as error:
-        raise ValidationError(f"{archive} has no readable {MANIFEST}: it is not a backup of this application.") from error
+        raise ValidationError(
+            f"{archive} has no readable {MANIFEST}: it is not a backup of this application.") from error
     if manifest.get("format") != FORMAT:
-        raise ValidationError(f"{archive} is a backup of format {manifest.get('format')}; this version reads format {FORMAT}.")
+        raise ValidationError(
+            f"{archive} is a backup of format {manifest.get('format')}; this version reads format {FORMAT}.")
     return manifest
 
 

@@ -64,7 +64,7 @@ def _report_with_evidence_file(plans) -> Evidence:
     activity = plan.activities.filter(countries=kz).first()
     report = services.progress_report_record(
         round=round, activity=activity, country=kz, user=focal,
-        values=services.ProgressInput(status="in_progress", narrative="Рейнджеры обучены (ranger training)"))
+        values=services.ProgressInput(status="in_progress", narrative="Рейнджеры обучены (rangers trained)"))
     return services.evidence_add(report=report, user=focal, title="Survey report", visibility="restricted",
                                  file=SimpleUploadedFile("survey.pdf", PDF, content_type="application/pdf"))
 
