@@ -230,11 +230,9 @@ def backup_restore(*, archive: Path, using: str = "default") -> RestoreResult:
             raise ValidationError(
                 f"The backup is of a {manifest['database']['engine']} database and this installation uses "
                 f"{engine}: restore it into a {manifest['database']['engine']} database.")
-        _refuse_unless_empty(connection)
         dump = Path(work) / manifest["database"]["file"]
-        if _sha256_path(dump) != manifest["database"]["sha256"]:
-            raise ValidationError("The database file in the archive does not match its manifest: "
-                                  "the archive is damaged.")
+        _check_archive(Path(work), manifest)
+        _refuse_unless_empty(connection)
         if engine == "postgresql":
             _pg_run(connection, "pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error",
                                                "--single-transaction", f"--dbname={connection.settings_dict['NAME']}",
@@ -264,6 +262,17 @@ def _extract(archive: Path, work: Path) -> dict:
         raise ValidationError(
             f"{archive} is a backup of format {manifest.get('format')}; this version reads format {FORMAT}.")
     return manifest
+
+
+def _check_archive(work: Path, manifest: dict):
+    """Every checksum of the manifest, before anything is written to the target."""
+    entries = [(manifest["database"]["file"], manifest["database"]["sha256"])]
+    entries += [(f"{MEDIA}/{entry['name']}", entry["sha256"]) for entry in manifest.get("files", [])]
+    for name, expected in entries:
+        path = work.joinpath(*name.split("/"))
+        if not path.is_file() or _sha256_path(path) != expected:
+            raise ValidationError(f"{name} in the archive is {'different from' if path.is_file() else 'missing from'} "
+                                  f"its manifest: the archive is damaged; nothing was restored.")
 
 
 def _extract_safely(tar: tarfile.TarFile, work: Path):

@@ -1,6 +1,7 @@
 """manage.py backup, then manage.py restore into an empty installation, as README "Backups" describes:
 every row and every evidence file comes back, and the file downloads byte for byte."""
 import datetime
+import hashlib
 import json
 import os
 import random
@@ -139,13 +140,17 @@ def test_restore_into_an_empty_installation_brings_back_every_row_and_file(
         drop()
 
 
-def _archive_of_this_engine(tmp_path) -> Path:
-    """The smallest archive restore reads up to its check of the target (no database inside)."""
-    manifest = {"format": 1, "database": {"engine": connection.vendor, "file": "database.dump", "sha256": ""}}
+def _archive_of_this_engine(tmp_path, *, database: bytes = b"a dump", sha256: str = "") -> Path:
+    """A small archive that restore reads as far as its checks (the database file is not a real dump)."""
+    manifest = {"format": 1, "database": {"engine": connection.vendor, "file": "database.dump",
+                                          "sha256": sha256 or hashlib.sha256(database).hexdigest()},
+                "files": [], "rows": {}, "missing_files": []}
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / "database.dump").write_bytes(database)
     archive = tmp_path / "cami.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(tmp_path / "manifest.json", arcname="manifest.json")
+        tar.add(tmp_path / "database.dump", arcname="database.dump")
     return archive
 
 
@@ -153,6 +158,12 @@ def test_restore_refuses_a_database_that_has_tables(db, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     with pytest.raises(CommandError, match="is not empty .* restore only into a new, empty database"):
         call_command("restore", str(_archive_of_this_engine(tmp_path)))
+
+
+def test_restore_checks_the_archive_before_touching_the_installation(db, tmp_path):
+    archive = _archive_of_this_engine(tmp_path, sha256="0" * 64)
+    with pytest.raises(CommandError, match="database.dump in the archive is different from its manifest"):
+        call_command("restore", str(archive))
 
 
 def test_restore_refuses_an_archive_that_is_not_a_backup(db, tmp_path):
