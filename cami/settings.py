@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "conservation_units",
     "actionplans",
     "reporting",
+    "cami",  # operations: manage.py backup / restore (cami/management/commands)
 ]
 
 MIDDLEWARE = [
