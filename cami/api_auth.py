@@ -4,11 +4,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 
 from .security import cool_off, lockout_message, wait_text
-from .throttling import LoginThrottle
+from .throttling import LoginThrottle, throttled_error
 
 
 class TokenObtainView(ObtainAuthToken):
@@ -40,7 +39,7 @@ class TokenObtainView(ObtainAuthToken):
         return super().post(request, *args, **kwargs)
 
     def throttled(self, request, wait):
-        raise Throttled(wait, detail=_("Too many sign-in requests from your address: try again %(wait)s.")
+        raise throttled_error(wait, _("Too many sign-in requests from your address: try again %(wait)s.")
                         % {"wait": wait_text(wait or 60)})
 
 

@@ -3,7 +3,10 @@ settings"), read when a request arrives, so a test's settings override takes eff
 default cache, which every worker shares (CACHE_URL)."""
 from __future__ import annotations
 
+import math
+
 from rest_framework import throttling
+from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 
 
@@ -29,3 +32,10 @@ class AnonExportThrottle(_RateFromSettings, throttling.AnonRateThrottle):
     """Anonymous exports (scope `exports`), by address: the browser downloads and the API share one count."""
 
     scope = "exports"
+
+
+def throttled_error(wait: float | None, sentence: str) -> Throttled:
+    """A 429 whose detail is just the sentence (DRF would append its own), with Retry-After."""
+    exception = Throttled(detail=sentence)
+    exception.wait = math.ceil(wait) if wait is not None else None
+    return exception

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import Throttled
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -27,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cami.security import wait_text
-from cami.throttling import AnonExportThrottle, AnonThrottle
+from cami.throttling import AnonExportThrottle, AnonThrottle, throttled_error
 
 from . import exports
 
@@ -146,7 +145,7 @@ class ExportThrottling:
         super().check_throttles(request)
 
     def throttled(self, request, wait):
-        raise Throttled(wait, detail=_throttle_message(wait))
+        raise throttled_error(wait, _throttle_message(wait))
 
 
 class ProgressExportFileView(ExportThrottling, APIView):
