@@ -57,3 +57,13 @@ def test_dashboard_renders_under_the_policy(page, demo_site, violations):
     fill = page.locator("svg.dash-bar rect").first.evaluate("rect => getComputedStyle(rect).fill")
     assert fill and fill != "rgb(0, 0, 0)"
     assert violations == []
+
+
+def test_browsable_api_and_sign_in_page_under_the_policy(page, demo_site, violations):
+    page.goto("/api/v1/plans/")
+    expect(page.locator(".response-info")).to_contain_text("argali")
+    page.get_by_role("button", name="Filters").click()  # DRF's Bootstrap script, from /static/
+    expect(page.locator("#filtersModal")).to_be_visible()
+    page.goto("/accounts/login/")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert violations == []
