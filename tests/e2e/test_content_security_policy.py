@@ -60,7 +60,7 @@ def test_dashboard_renders_under_the_policy(page, demo_site, violations):
 
 
 def test_browsable_api_and_sign_in_page_under_the_policy(page, demo_site, violations):
-    page.goto("/api/v1/plans/")
+    page.goto("/api/v1/activities/?plan=argali")
     expect(page.locator(".response-info")).to_contain_text("argali")
     page.get_by_role("button", name="Filters").click()  # DRF's Bootstrap script, from /static/
     expect(page.locator("#filtersModal")).to_be_visible()
