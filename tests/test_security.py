@@ -211,3 +211,11 @@ def test_cache_url(url, backend, location):
 def test_an_unknown_cache_url_is_refused():
     with pytest.raises(ValueError, match="CACHE_URL"):
         cache_from_url("memcached://cache:11211")
+
+
+def test_the_admin_sign_in_is_locked_too(client, account):
+    for _ in range(5):
+        response = client.post("/admin/login/", {"username": "focal-t", "password": "wrong"})
+    assert response.status_code == 429
+    assert LOCKED in response.content.decode()
+    assert sign_in(client, "focal-t", "right-password").status_code == 429
