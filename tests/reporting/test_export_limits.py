@@ -68,3 +68,13 @@ def test_signed_in_exports_are_not_throttled(client, world, two_exports_an_hour)
     client.force_login(world["observer"])
     for _ in range(3):
         assert client.get("/exports/progress.csv", {"plan": "test-plan"}).status_code == 200
+
+
+def test_the_lists_offer_anonymous_visitors_export_links_once_a_plan_is_chosen(client, world):
+    page = client.get("/activities/").content.decode()
+    assert "choose a plan in the filters, or sign in to export every plan" in page
+    assert "/exports/progress.xlsx" not in page
+    page = client.get("/activities/", {"plan": "test-plan"}).content.decode()
+    assert "/exports/progress.xlsx?" in page and "plan=test-plan" in page
+    client.force_login(world["observer"])
+    assert "/exports/progress.xlsx?" in client.get("/progress/").content.decode()

@@ -428,6 +428,7 @@ def test_bad_parameter_in_the_browser_returns_to_the_page_with_a_message(rounds,
 def test_lists_link_to_the_export_of_what_they_show(rounds, client):
     response = client.get("/activities/", {"plan": "test-plan", "priority_level": "high"})
     assert 'href="/exports/progress.xlsx?plan=test-plan&amp;priority_level=high"' in response.content.decode()
+    client.force_login(rounds["observer"])  # anonymous visitors get no all-plans link (test_export_limits.py)
     response = client.get("/progress/", {"status": "completed", "page": "1"})
     assert 'href="/exports/progress.csv?status=completed"' in response.content.decode()
 
