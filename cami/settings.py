@@ -198,6 +198,9 @@ CONTENT_SECURITY_POLICY = {
 # Failed sign-ins (pages, admin, API token) are counted per address and per account from that address;
 # AXES_FAILURE_LIMIT failures within AXES_COOLOFF_MINUTES lock out until the cool-off has passed or the
 # Secretariat unlocks (admin "Access attempts", manage.py axes_reset_username / axes_reset_ip).
+# With one limit for both, the address's count (which includes each account's from it) locks first:
+# an address is locked for every account. Never by user name alone, which would let anyone lock a
+# focal point out from anywhere. A success clears that account's failures only (AccountAddressHandler).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
