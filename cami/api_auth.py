@@ -3,6 +3,7 @@ sign-in page (AuthTokenSerializer calls authenticate(request=...)) and throttled
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
@@ -36,7 +37,8 @@ class TokenObtainView(ObtainAuthToken):
                 return Response({"detail": lockout_message()}, status=429,
                                 headers={"Retry-After": str(int(cool_off().total_seconds()))})
             serializer.is_valid(raise_exception=True)
-        return super().post(request, *args, **kwargs)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
 
     def throttled(self, request, wait):
         raise throttled_error(wait, _("Too many sign-in requests from your address: try again %(wait)s.")
