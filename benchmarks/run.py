@@ -117,7 +117,8 @@ def _measure_pages(user, plan, country, results):
     # Pages link their CSS through the static storage; no collectstatic manifest exists here.
     plain_static = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
                     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-    with override_settings(STORAGES=plain_static, ALLOWED_HOSTS=["127.0.0.1"]):
+    # Plain http, as in development: production settings would redirect to https.
+    with override_settings(STORAGES=plain_static, ALLOWED_HOSTS=["127.0.0.1"], SECURE_SSL_REDIRECT=False):
         _measure_urls(client, plan, country, results)
 
 

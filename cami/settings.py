@@ -1,8 +1,10 @@
 """The one settings module. Deployment-specific values come from the environment (see README.md)."""
+from datetime import timedelta
 from pathlib import Path
 import os
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,6 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rest_framework.authtoken",
+    "axes",
+    "csp",
     "conservation_units",
     "actionplans",
     "reporting",
@@ -48,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "cami.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,6 +63,14 @@ MIDDLEWARE = [
     "reporting.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the 429 page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "cami.urls"
@@ -141,10 +155,78 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CAMI tracker <noreply
 # Absolute address of the site, for links in mails sent outside a request (reminders).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# --- Security (README, "Security settings") ---------------------------------------------------------
+# Secure unless DEBUG: HTTPS only (redirect, HSTS, secure cookies); each can be turned off from the
+# environment. Over plain http (scripts/run, tests) DEBUG is on or the tests turn the redirect off.
+
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For and set
+# X-Forwarded-Proto (nginx, a load balancer): 1 by default in production, 0 when clients reach the app
+# directly. Lockouts and throttles count by the address this gives (cami.security.client_ip).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0" if DEBUG else "1"))
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    if PROXY_COUNT:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Django's defaults, written out because they are part of the policy: no framing, no MIME sniffing,
+# the referrer only to this site, a window of its own.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# The pages need no JavaScript and load nothing from elsewhere; Swagger UI (/api/docs/) and the admin
+# load their scripts from /static/. No inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Failed sign-ins (pages, admin, API token) are counted per address and per account from that address;
+# AXES_FAILURE_LIMIT failures within AXES_COOLOFF_MINUTES lock out until the cool-off has passed or the
+# Secretariat unlocks (admin "Access attempts", manage.py axes_reset_username / axes_reset_ip).
+# With one limit for both, the address's count (which includes each account's from it) locks first:
+# an address is locked for every account. Never by user name alone, which would let anyone lock a
+# focal point out from anywhere. A success clears that account's failures only (AccountAddressHandler).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "cami.security.AccountAddressHandler"
+AXES_LOCKOUT_CALLABLE = "cami.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cami.security.client_ip"
+
+# Throttle counts and anything else cached: shared by every worker. db://<table> (the default: run
+# `manage.py createcachetable` once), locmem:// (one process only), redis://host:6379/0 (needs redis-py).
+CACHE_URL = os.environ.get("CACHE_URL", "db://cami_cache")
+
+
+def cache_from_url(url: str) -> dict:
+    scheme, _, rest = url.partition("://")
+    if scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest or "cami_cache"}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest}
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ValueError(f"CACHE_URL must start with db://, locmem:// or redis://, not {url!r}")
+
+
+CACHES = {"default": cache_from_url(CACHE_URL)}
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -157,6 +239,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "cami.pagination.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "PAGE_SIZE": 50,
+    # Anonymous API use by address; the token endpoint and the exports add their own scopes.
+    "DEFAULT_THROTTLE_CLASSES": ["cami.throttling.AnonThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("THROTTLE_ANON", "120/minute"),
+        "login": os.environ.get("THROTTLE_LOGIN", "10/minute"),
+        "exports": os.environ.get("THROTTLE_EXPORTS", "20/hour"),
+    },
+    "NUM_PROXIES": PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {

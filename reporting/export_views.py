@@ -3,10 +3,15 @@
 Browser: /exports/progress.xlsx and /exports/progress.csv; a bad parameter sends the user back to
 the page with a message. API: /api/v1/exports/progress.xlsx, .csv and .json, with a token or a
 session, or anonymously (validated reports only); a bad parameter answers 400 naming it.
+
+Until exports run in the background, anonymous exports must name a plan (the all-plans workbook
+takes tens of seconds) and are throttled by address (scope `exports`, one count for the browser and the
+API); signed-in users are neither.
 """
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -20,6 +25,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cami.redirects import safe_next
+from cami.security import wait_text
+from cami.throttling import AnonExportThrottle, AnonThrottle, throttled_error
 
 from . import exports
 
@@ -46,9 +53,34 @@ def _back(request) -> str:
     return safe_next(request, reverse("reporting:progress_list"), url=request.META.get("HTTP_REFERER", ""))
 
 
+def _plan_required(request, params) -> ValidationError | None:
+    """Anonymous exports cover one plan: the all-plans tables are too heavy to build for anyone who asks."""
+    if request.user.is_authenticated or params.get("plan"):
+        return None
+    return ValidationError({"plan": _(
+        "Choose a plan: visitors who are not signed in export one plan at a time (plan=<slug>, "
+        "e.g. plan=argali). Sign in to export every plan."
+    )})
+
+
+def _throttle_message(wait) -> str:
+    return _("Too many exports from your address: try again %(wait)s, or sign in.") % {"wait": wait_text(wait or 60)}
+
+
 def _browser_export(extension: str):
     @require_GET
     def view(request):
+        missing_plan = _plan_required(request, request.GET)
+        if missing_plan:
+            messages.error(request, " ".join(missing_plan.messages))
+            return HttpResponseRedirect(_back(request))
+        # The API's throttle, called here so that a visitor has one count for both.
+        throttle = AnonExportThrottle()
+        if not throttle.allow_request(request, None):
+            wait = throttle.wait()
+            response = render(request, "429.html", {"message": _throttle_message(wait)}, status=429)
+            response["Retry-After"] = str(int(wait or 60))
+            return response
         try:
             tables = exports.progress_tables(user=request.user, params=request.GET)
         except ValidationError as error:
@@ -91,7 +123,29 @@ class FileContentNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class ProgressExportFileView(APIView):
+EXPORT_ERRORS = {
+    400: OpenApiResponse(description="A bad parameter, or no `plan` from an anonymous client."),
+    429: OpenApiResponse(description="Too many anonymous exports from this address; `Retry-After` says when."),
+}
+
+
+class ExportThrottling:
+    """Anonymous clients: a plan is required (400) and exports are counted by address (429)."""
+
+    throttle_classes = [AnonThrottle, AnonExportThrottle]
+
+    def check_throttles(self, request):
+        # Before the throttles, so that a request refused for its missing plan does not count.
+        missing_plan = _plan_required(request, request.query_params)
+        if missing_plan:
+            raise missing_plan
+        super().check_throttles(request)
+
+    def throttled(self, request, wait):
+        raise throttled_error(wait, _throttle_message(wait))
+
+
+class ProgressExportFileView(ExportThrottling, APIView):
     """A file of the progress tables. Filters as the lists: `plan`, `round`, `country`,
     `conservation_unit`, `priority_level`, `status` (incl. `no_information`), `state`,
     `updated_since`, `search`, and the activity list's others (`section`, `objective`, ...)."""
@@ -115,7 +169,7 @@ class ProgressExportXlsxView(ProgressExportFileView):
     extension = "xlsx"
 
     @extend_schema(operation_id="exports_progress_xlsx", parameters=EXPORT_PARAMETERS,
-                   responses={(200, XLSX): OpenApiTypes.BINARY, 400: OpenApiResponse(description="A bad parameter.")})
+                   responses={(200, XLSX): OpenApiTypes.BINARY, **EXPORT_ERRORS})
     def get(self, request):
         return super().get(request)
 
@@ -128,8 +182,7 @@ class ProgressExportCsvView(ProgressExportFileView):
     extension = "csv"
 
     @extend_schema(operation_id="exports_progress_csv", parameters=EXPORT_PARAMETERS,
-                   responses={(200, "text/csv"): OpenApiTypes.BINARY,
-                              400: OpenApiResponse(description="A bad parameter.")})
+                   responses={(200, "text/csv"): OpenApiTypes.BINARY, **EXPORT_ERRORS})
     def get(self, request):
         return super().get(request)
 
@@ -153,7 +206,7 @@ class ProgressDetailRowSerializer(serializers.Serializer):
     state = serializers.CharField(help_text="Validation state label of the country's report.")
 
 
-class ProgressExportJsonView(APIView):
+class ProgressExportJsonView(ExportThrottling, APIView):
     """The Details rows of the progress tables as one plain JSON list (not paginated).
 
     Same rows, fields and filters as the Details sheet and the CSV. Anonymous clients get
@@ -163,8 +216,7 @@ class ProgressExportJsonView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(operation_id="exports_progress_json", parameters=EXPORT_PARAMETERS,
-                   responses={200: ProgressDetailRowSerializer(many=True),
-                              400: OpenApiResponse(description="A bad parameter.")})
+                   responses={200: ProgressDetailRowSerializer(many=True), **EXPORT_ERRORS})
     def get(self, request):
         tables = exports.progress_tables(user=request.user, params=request.query_params)
         return Response(exports.details_json(tables))

@@ -34,3 +34,21 @@ def _static_files_without_manifest(settings):
 def _fast_password_hashing(settings):
     """Accounts are made in many tests; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Tests speak plain http, like scripts/run: no redirect to https (production redirects, see
+    tests/test_security.py). Session-wide so that the live server of tests/e2e starts without it too."""
+    from django.test import override_settings
+
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_its_own(settings, request):
+    """An empty in-memory cache per test: throttle counts never leak from one test into another, and
+    query counts do not include the database cache's queries."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": request.node.nodeid}}

@@ -328,7 +328,7 @@ def _as_csv(value) -> str:
 
 
 def test_json_has_the_details_rows(rounds):
-    response = APIClient().get(API_JSON)  # anonymous: Iran's validated reports
+    response = APIClient().get(API_JSON, {"plan": "test-plan"})  # anonymous: Iran's validated reports
     assert response.status_code == 200
     rows = response.json()
     sheet = details(export(AnonymousUser()))
@@ -395,7 +395,7 @@ def test_restricted_evidence_is_not_exported_even_to_the_secretariat(rounds):
     ({"status": "finished"}, "status", "Select a valid choice. finished is not one of the available choices."),
 ])
 def test_api_answers_400_naming_a_bad_parameter(rounds, params, field, message):
-    response = APIClient().get(API_XLSX, params)
+    response = APIClient().get(API_XLSX, {"plan": "test-plan", **params})  # anonymous exports name a plan
     assert response.status_code == 400
     assert response.json() == {field: [message]}
 
@@ -428,6 +428,7 @@ def test_bad_parameter_in_the_browser_returns_to_the_page_with_a_message(rounds,
 def test_lists_link_to_the_export_of_what_they_show(rounds, client):
     response = client.get("/activities/", {"plan": "test-plan", "priority_level": "high"})
     assert 'href="/exports/progress.xlsx?plan=test-plan&amp;priority_level=high"' in response.content.decode()
+    client.force_login(rounds["observer"])  # anonymous visitors get no all-plans link (test_export_limits.py)
     response = client.get("/progress/", {"status": "completed", "page": "1"})
     assert 'href="/exports/progress.csv?status=completed"' in response.content.decode()
 
