@@ -22,6 +22,7 @@ from reporting import selectors, services
 from reporting.filtersets import ProgressReportFilterSet
 from reporting.models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent, ReportingRound
 
+from . import schema  # noqa: F401  (registers the schema extensions of the versioned writes)
 from .serializers import (
     CountryReportSerializer,
     EvidenceCreateSerializer,

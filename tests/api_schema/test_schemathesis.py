@@ -1,0 +1,147 @@
+"""Every operation of /api/schema/ answers as the schema says, for the three kinds of caller.
+
+Schemathesis generates requests from the OpenAPI schema (valid ones, and invalid ones that must be
+refused) and runs all its checks on each answer: no 5xx, only documented status codes, content
+types and headers, bodies that match the documented schema, valid data accepted, invalid data
+rejected, writes that demand credentials refuse requests without them, unsupported methods
+answering 405. Each operation is run as an anonymous partner, a focal point (Kazakhstan) and the
+Secretariat, with a token, on a small reporting world: a closed and validated round carried over
+into an open one (carried-over reports, `updated_by` null), evidence public and restricted.
+
+Bounded and repeatable: MAX_EXAMPLES generated cases per operation and caller (CAMI_SCHEMATHESIS_EXAMPLES
+to change it), a fixed seed (CAMI_SCHEMATHESIS_SEED to explore others). Run only this module with
+`.venv/bin/python -m pytest tests/api_schema -q`.
+
+Two things the schema cannot know, so the run allows them:
+- whether a plan, country, round or activity exists: a schema-valid filter naming an unknown one
+  answers 400 naming it (REFERENCE_FILTERS); a write may answer 400 for rules that span rows
+  (the report already exists, the round is closed, nothing to submit);
+- which ids exist: generated path ids are mapped, deterministically, onto the world's objects or
+  kept as drawn (mostly 404), so that both the objects and the 404s are exercised.
+
+Writes change the world while an operation's cases run (a round gets closed, a report validated);
+each test item (operation x caller) starts again from the fixture, inside its own transaction.
+"""
+import collections
+import datetime
+import os
+import zlib
+
+import hypothesis
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from rest_framework.authtoken.models import Token
+from schemathesis.config import SchemathesisConfig
+from schemathesis.core.parameters import ParameterLocation
+
+from reporting import services
+from reporting.models import CountryReport, Evidence, ProgressReport
+from reporting.services import ProgressInput
+from tests.reporting.conftest import world  # noqa: F401  (the fixture the reporting tests use)
+
+MAX_EXAMPLES = int(os.environ.get("CAMI_SCHEMATHESIS_EXAMPLES", "15"))
+SEED = int(os.environ.get("CAMI_SCHEMATHESIS_SEED", "20260601"))
+CALLERS = ("anonymous", "focal_point", "secretariat")
+
+# Filters whose value names a stored row: schema-valid, and 400 when no such row exists.
+REFERENCE_FILTERS = {"plan", "country", "round", "activity"}
+
+CONFIG = SchemathesisConfig.from_dict({
+    "seed": SEED,
+    "phases": {
+        # The stateful phase chains operations through links the schema does not declare.
+        "stateful": {"enabled": False},
+    },
+    "checks": {
+        # The schema says what is well formed, not which rows exist or what state they are in:
+        # see REFERENCE_FILTERS and test_api for how a 400 to valid data is held to that.
+        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"]},
+    },
+})
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=CONFIG)
+
+CASES = collections.Counter()  # cases run per caller, printed by conftest.py
+
+
+@pytest.fixture
+def api_world(world):  # noqa: F811
+    """The reporting world, reported on in a first round (validated for Kazakhstan, closed) and
+    carried over into a second, open round; tokens; the ids path parameters are mapped onto."""
+    w = world
+
+    def record(user, activity, country, **values):
+        return services.progress_report_record(round=w["round"], activity=activity, country=country, user=user,
+                                               values=ProgressInput(status="in_progress", **values))
+
+    kz = record(w["focal_kz"], w["in_unit"], w["kz"], narrative="Patrols", expected_year=2027)
+    record(w["focal_kz"], w["everywhere"], w["kz"], narrative="Courses")
+    record(w["focal_ir"], w["everywhere"], w["ir"], narrative="Training")
+    services.evidence_add(report=kz, user=w["focal_kz"], title="Public", visibility="public",
+                          url="https://example.org/public")
+    services.evidence_add(report=kz, user=w["focal_kz"], title="Restricted", visibility="restricted",
+                          url="https://example.org/restricted")
+    services.country_report_submit(country_report=kz.country_report, user=w["focal_kz"])
+    services.country_report_validate(country_report=kz.country_report, user=w["secretariat"])
+    services.round_close(round=w["round"], closed_by=w["secretariat"])
+    second = services.round_open(plan=w["plan"], title="2027 report", opens_on=datetime.date(2027, 1, 1),
+                                 due_on=datetime.date(2027, 12, 31), opened_by=w["secretariat"])
+    carried = ProgressReport.objects.get(country_report__round=second, activity=w["in_unit"],
+                                         country_report__country=w["kz"])
+    services.evidence_add(report=carried, user=w["focal_kz"], title="New link", visibility="public",
+                          url="https://example.org/new")
+
+    tokens = {
+        "anonymous": None,
+        "focal_point": Token.objects.create(user=w["focal_kz"]).key,
+        "secretariat": Token.objects.create(user=w["secretariat"]).key,
+    }
+    ids = {
+        ("plans", "slug"): ["test-plan", "argali", "persian-leopard"],
+        ("countries", "code"): ["KZ", "IR"],
+        ("conservation-units", "id"): [w["unit"].pk],
+        ("activities", "id"): [w["in_unit"].pk, w["everywhere"].pk],
+        ("rounds", "id"): [second.pk, w["round"].pk],
+        ("progress", "id"): list(ProgressReport.objects.order_by("-country_report__round", "pk")
+                                 .values_list("pk", flat=True)),
+        ("progress", "evidence_id"): list(Evidence.objects.order_by("pk").values_list("pk", flat=True)),
+        ("country-reports", "id"): list(CountryReport.objects.order_by("pk").values_list("pk", flat=True)),
+    }
+    return tokens, ids
+
+
+def _known(value, choices):
+    """One of `choices`, or the drawn value itself: chosen by the drawn value, so a run repeats."""
+    seed = value if isinstance(value, int) else zlib.crc32(str(value).encode())
+    slot = seed % (len(choices) + 1)
+    return choices[slot] if slot < len(choices) else value
+
+
+def _map_path_parameters(case, ids):
+    if not case.path_parameters or (case.meta and case.meta.is_negative_at(ParameterLocation.PATH)):
+        return
+    resource = case.path.removeprefix("/api/v1/").split("/")[0]
+    for name, value in case.path_parameters.items():
+        choices = ids.get((resource, name))
+        if choices and not isinstance(value, bool):
+            case.path_parameters[name] = _known(value, choices)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("caller", CALLERS)
+@schema.parametrize()
+@hypothesis.settings(
+    max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
+    suppress_health_check=list(hypothesis.HealthCheck),
+)
+def test_api(case, caller, api_world):
+    tokens, ids = api_world
+    _map_path_parameters(case, ids)
+    headers = {"Authorization": f"Token {tokens[caller]}"} if tokens[caller] else {}
+    CASES[caller] += 1
+    response = case.call_and_validate(headers=headers)
+    positive = case.meta is not None and case.meta.generation.mode.is_positive
+    if positive and case.method == "GET" and response.status_code == 400:
+        # A read refuses valid input only for a filter naming a row that does not exist.
+        assert set(response.json()) <= REFERENCE_FILTERS, response.json()
