@@ -3,21 +3,28 @@
 Schemathesis generates requests from the OpenAPI schema (valid ones, and invalid ones that must be
 refused) and runs all its checks on each answer: no 5xx, only documented status codes, content
 types and headers, bodies that match the documented schema, valid data accepted, invalid data
-rejected, writes that demand credentials refuse requests without them, unsupported methods
-answering 405. Each operation is run as an anonymous partner, a focal point (Kazakhstan) and the
-Secretariat, with a token, on a small reporting world: a closed and validated round carried over
-into an open one (carried-over reports, `updated_by` null), evidence public and restricted.
+rejected, writes that demand credentials refuse requests without them, methods the schema does
+not list answering 405. The data: a small reporting world, a closed and validated round carried
+over into an open one (carried-over reports, `updated_by` null), evidence public and restricted,
+with the two real plans every test has.
 
-Bounded and repeatable: MAX_EXAMPLES generated cases per operation and caller (CAMI_SCHEMATHESIS_EXAMPLES
-to change it), a fixed seed (CAMI_SCHEMATHESIS_SEED to explore others). Run only this module with
-`.venv/bin/python -m pytest tests/api_schema -q`.
+- test_api: generated cases (valid and invalid) for each operation as an anonymous partner, a
+  focal point (Kazakhstan) and the Secretariat, with a token: MAX_EXAMPLES per operation and caller.
+- test_api_boundaries: Schemathesis' coverage phase (each parameter and field at its bounds,
+  missing, of the wrong type; methods the schema does not list), as the Secretariat, whom the API
+  lets furthest into every operation (anonymous writes stop at 401 whatever their input).
 
-Two things the schema cannot know, so the run allows them:
+Bounded and repeatable: a fixed seed and no example database (CAMI_SCHEMATHESIS_SEED and
+CAMI_SCHEMATHESIS_EXAMPLES explore further). Run only this module with
+`.venv/bin/python -m pytest tests/api_schema -q`; the summary line counts the cases per caller.
+
+What the schema cannot know, and how the run deals with it:
 - whether a plan, country, round or activity exists: a schema-valid filter naming an unknown one
   answers 400 naming it (REFERENCE_FILTERS); a write may answer 400 for rules that span rows
   (the report already exists, the round is closed, nothing to submit);
-- which ids exist: generated path ids are mapped, deterministically, onto the world's objects or
-  kept as drawn (mostly 404), so that both the objects and the 404s are exercised.
+- which ids and versions exist: generated path ids, and the references and `version` of valid
+  bodies, are mapped deterministically onto the world's objects or kept as drawn (mostly 404 or
+  400), so that successful writes, their answers and the refusals are all exercised.
 
 Writes change the world while an operation's cases run (a round gets closed, a report validated);
 each test item (operation x caller) starts again from the fixture, inside its own transaction.
@@ -38,6 +45,7 @@ from schemathesis.core.parameters import ParameterLocation
 from reporting import services
 from reporting.models import CountryReport, Evidence, ProgressReport
 from reporting.services import ProgressInput
+from tests.factories import ActivityFactory
 from tests.reporting.conftest import world  # noqa: F401  (the fixture the reporting tests use)
 
 MAX_EXAMPLES = int(os.environ.get("CAMI_SCHEMATHESIS_EXAMPLES", "15"))
@@ -47,20 +55,28 @@ CALLERS = ("anonymous", "focal_point", "secretariat")
 # Filters whose value names a stored row: schema-valid, and 400 when no such row exists.
 REFERENCE_FILTERS = {"plan", "country", "round", "activity"}
 
-CONFIG = SchemathesisConfig.from_dict({
-    "seed": SEED,
-    "phases": {
-        # The stateful phase chains operations through links the schema does not declare.
-        "stateful": {"enabled": False},
-    },
-    "checks": {
-        # The schema says what is well formed, not which rows exist or what state they are in:
-        # see REFERENCE_FILTERS and test_api for how a 400 to valid data is held to that.
-        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"]},
-    },
-})
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=CONFIG)
+def _config(phase: str) -> SchemathesisConfig:
+    phases = ("examples", "fuzzing", "coverage", "stateful")
+    return SchemathesisConfig.from_dict({
+        "seed": SEED,
+        # The stateful phase is not run: it chains operations through links the schema does not declare.
+        "phases": {name: {"enabled": name == phase} for name in phases},
+        "checks": {
+            # The schema says what is well formed, not which rows exist or what state they are in:
+            # see REFERENCE_FILTERS and _validate for how a 400 to valid data is held to that.
+            "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"]},
+        },
+    })
+
+
+application = get_wsgi_application()
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=_config("fuzzing"))
+boundaries = schemathesis.openapi.from_wsgi("/api/schema/", application, config=_config("coverage"))
+HYPOTHESIS = hypothesis.settings(
+    max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
+    suppress_health_check=list(hypothesis.HealthCheck),
+)
 
 CASES = collections.Counter()  # cases run per caller, printed by conftest.py
 
@@ -70,6 +86,8 @@ def api_world(world):  # noqa: F811
     """The reporting world, reported on in a first round (validated for Kazakhstan, closed) and
     carried over into a second, open round; tokens; the ids path parameters are mapped onto."""
     w = world
+    fresh = ActivityFactory(plan=w["plan"], code="2.3", kind="measure", text="Nobody reported yet",
+                            countries=[w["kz"], w["ir"]])
 
     def record(user, activity, country, **values):
         return services.progress_report_record(round=w["round"], activity=activity, country=country, user=user,
@@ -101,10 +119,11 @@ def api_world(world):  # noqa: F811
         ("plans", "slug"): ["test-plan", "argali", "persian-leopard"],
         ("countries", "code"): ["KZ", "IR"],
         ("conservation-units", "id"): [w["unit"].pk],
-        ("activities", "id"): [w["in_unit"].pk, w["everywhere"].pk],
+        ("activities", "id"): [fresh.pk, w["in_unit"].pk, w["everywhere"].pk],
         ("rounds", "id"): [second.pk, w["round"].pk],
-        ("progress", "id"): list(ProgressReport.objects.order_by("-country_report__round", "pk")
-                                 .values_list("pk", flat=True)),
+        # The open round's reports, and one of the closed round (its writes answer 403).
+        ("progress", "id"): [*ProgressReport.objects.filter(country_report__round=second).order_by("pk")
+                             .values_list("pk", flat=True), kz.pk],
         ("progress", "evidence_id"): list(Evidence.objects.order_by("pk").values_list("pk", flat=True)),
         ("country-reports", "id"): list(CountryReport.objects.order_by("pk").values_list("pk", flat=True)),
     }
@@ -118,26 +137,31 @@ def _known(value, choices):
     return choices[slot] if slot < len(choices) else value
 
 
-def _map_path_parameters(case, ids):
-    if not case.path_parameters or (case.meta and case.meta.is_negative_at(ParameterLocation.PATH)):
-        return
+# Fields of a request body that name a stored object, and what they are mapped onto.
+BODY_REFERENCES = {"activity": ("activities", "id"), "round": ("rounds", "id"), "country": ("countries", "code"),
+                   "plan": ("plans", "slug")}
+VERSIONS = [1, 2]  # the versions the open round's reports are at
+
+
+def _map_onto_world(case, ids):
+    negative_at = case.meta.is_negative_at if case.meta else (lambda location: False)
     resource = case.path.removeprefix("/api/v1/").split("/")[0]
-    for name, value in case.path_parameters.items():
-        choices = ids.get((resource, name))
-        if choices and not isinstance(value, bool):
-            case.path_parameters[name] = _known(value, choices)
+    if case.path_parameters and not negative_at(ParameterLocation.PATH):
+        for name, value in case.path_parameters.items():
+            choices = ids.get((resource, name))
+            if choices and not isinstance(value, bool):
+                case.path_parameters[name] = _known(value, choices)
+    if isinstance(case.body, dict) and not negative_at(ParameterLocation.BODY):
+        for name, value in case.body.items():
+            if name == "version" and isinstance(value, int) and not isinstance(value, bool):
+                case.body[name] = _known(value, VERSIONS)
+            elif name in BODY_REFERENCES and isinstance(value, (int, str)) and not isinstance(value, bool):
+                case.body[name] = _known(value, ids[BODY_REFERENCES[name]])
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("caller", CALLERS)
-@schema.parametrize()
-@hypothesis.settings(
-    max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
-    suppress_health_check=list(hypothesis.HealthCheck),
-)
-def test_api(case, caller, api_world):
+def _call_and_validate(case, caller, api_world):
     tokens, ids = api_world
-    _map_path_parameters(case, ids)
+    _map_onto_world(case, ids)
     headers = {"Authorization": f"Token {tokens[caller]}"} if tokens[caller] else {}
     CASES[caller] += 1
     response = case.call_and_validate(headers=headers)
@@ -145,3 +169,18 @@ def test_api(case, caller, api_world):
     if positive and case.method == "GET" and response.status_code == 400:
         # A read refuses valid input only for a filter naming a row that does not exist.
         assert set(response.json()) <= REFERENCE_FILTERS, response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("caller", CALLERS)
+@schema.parametrize()
+@HYPOTHESIS
+def test_api(case, caller, api_world):
+    _call_and_validate(case, caller, api_world)
+
+
+@pytest.mark.django_db
+@boundaries.parametrize()
+@HYPOTHESIS
+def test_api_boundaries(case, api_world):
+    _call_and_validate(case, "secretariat", api_world)
