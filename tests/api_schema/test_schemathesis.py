@@ -37,7 +37,9 @@ import zlib
 import hypothesis
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
@@ -79,6 +81,18 @@ HYPOTHESIS = hypothesis.settings(
 )
 
 CASES = collections.Counter()  # cases run per caller, printed by conftest.py
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_for_the_test():
+    """Requests go to the WSGI application, whose request_started/finished signals close a database
+    connection that saw an error; Django's test client turns that off, so does this: every request
+    runs inside the test's transaction, on PostgreSQL too."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
