@@ -30,8 +30,10 @@ Writes change the world while an operation's cases run (a round gets closed, a r
 each test item (operation x caller) starts again from the fixture, inside its own transaction.
 """
 import collections
+import contextlib
 import datetime
 import os
+import time
 import zlib
 
 import hypothesis
@@ -72,27 +74,39 @@ def _config(phase: str) -> SchemathesisConfig:
     })
 
 
+@contextlib.contextmanager
+def _connection_kept_across_requests():
+    """Requests go to the WSGI application, whose request_started/finished signals close a database
+    connection that saw an error (and touch the database while loading the schema); Django's test
+    client turns that off, so does this: every request runs inside the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 application = get_wsgi_application()
-schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=_config("fuzzing"))
-boundaries = schemathesis.openapi.from_wsgi("/api/schema/", application, config=_config("coverage"))
+with _connection_kept_across_requests():
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=_config("fuzzing"))
+    boundaries = schemathesis.openapi.from_wsgi("/api/schema/", application, config=_config("coverage"))
 HYPOTHESIS = hypothesis.settings(
     max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
     suppress_health_check=list(hypothesis.HealthCheck),
 )
 
 CASES = collections.Counter()  # cases run per caller, printed by conftest.py
+SECONDS = collections.Counter()  # time in the test items (setup included)
 
 
 @pytest.fixture(autouse=True)
 def _one_connection_for_the_test():
-    """Requests go to the WSGI application, whose request_started/finished signals close a database
-    connection that saw an error; Django's test client turns that off, so does this: every request
-    runs inside the test's transaction, on PostgreSQL too."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    started = time.monotonic()
+    with _connection_kept_across_requests():
+        yield
+    SECONDS["run"] += time.monotonic() - started
 
 
 @pytest.fixture
