@@ -3,6 +3,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cami.filters import WholeNumberFilter
 from conservation_units.models import Country
 
 from .models import ActionPlan, Activity
@@ -13,14 +14,14 @@ class ActivityFilterSet(django_filters.FilterSet):
         field_name="plan", to_field_name="slug", queryset=ActionPlan.objects.all(),
         label=_("Plan"), help_text=_("Plan slug, e.g. argali or persian-leopard."),
     )
-    plan_id = django_filters.NumberFilter(field_name="plan_id", label=_("Plan (ID)"))
+    plan_id = WholeNumberFilter(field_name="plan_id", label=_("Plan (ID)"))
     country = django_filters.ModelChoiceFilter(
         field_name="countries", to_field_name="code", queryset=Country.objects.all(),
         label=_("Country"), help_text=_("ISO 3166-1 alpha-2 code: activities that apply to this country."),
     )
-    country_id = django_filters.NumberFilter(field_name="countries", label=_("Country (ID)"))
+    country_id = WholeNumberFilter(field_name="countries", label=_("Country (ID)"))
     kind = django_filters.MultipleChoiceFilter(choices=Activity.Kind.choices, label=_("Kind"))
-    conservation_unit = django_filters.NumberFilter(
+    conservation_unit = WholeNumberFilter(
         field_name="conservation_unit__number", label=_("Conservation unit"),
         help_text=_("Unit number as printed; combine with plan."),
     )
@@ -33,10 +34,10 @@ class ActivityFilterSet(django_filters.FilterSet):
         field_name="objective__code", label=_("Objective"), help_text=_("Objective number.")
     )
     result = django_filters.CharFilter(field_name="result__code", label=_("Result"), help_text=_("Result code, e.g. 1.1"))
-    target_year_min = django_filters.NumberFilter(
+    target_year_min = WholeNumberFilter(
         field_name="target_year", lookup_expr="gte", label=_("Target year from")
     )
-    target_year_max = django_filters.NumberFilter(
+    target_year_max = WholeNumberFilter(
         field_name="target_year", lookup_expr="lte", label=_("Target year to")
     )
     search = django_filters.CharFilter(

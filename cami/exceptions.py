@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -48,3 +49,11 @@ def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NA
     else:
         detail = _("The server could not read this request.")
     return JsonResponse({"detail": detail}, status=400)
+
+
+def page_not_found(request, exception):
+    """handler404: an address under /api/ that no route matches (`/api/v1/activities/1.5/`) answers
+    JSON `{"detail"}` like every other API error; elsewhere Django's 404 page."""
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)

@@ -237,7 +237,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cami.exceptions.api_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "cami.pagination.PageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cami.schema.AutoSchema",
     "PAGE_SIZE": 50,
     # Anonymous API use by address; the token endpoint and the exports add their own scopes.
     "DEFAULT_THROTTLE_CLASSES": ["cami.throttling.AnonThrottle"],

@@ -14,3 +14,4 @@ urlpatterns = [
 ]
 
 handler400 = "cami.exceptions.bad_request"  # JSON under /api/, Django's page elsewhere
+handler404 = "cami.exceptions.page_not_found"  # likewise

@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionPlan
+from cami.filters import WholeNumberFilter
 
 from .models import ConservationUnit, Country
 
@@ -11,7 +12,7 @@ class ConservationUnitFilterSet(django_filters.FilterSet):
         field_name="plan", to_field_name="slug", queryset=ActionPlan.objects.all(), label=_("Plan"),
         help_text=_("Plan slug."),
     )
-    plan_id = django_filters.NumberFilter(field_name="plan_id", label=_("Plan (ID)"))
+    plan_id = WholeNumberFilter(field_name="plan_id", label=_("Plan (ID)"))
     country = django_filters.ModelChoiceFilter(
         field_name="countries", to_field_name="code", queryset=Country.objects.all(), label=_("Country"),
         help_text=_("ISO code: units that include this country."),

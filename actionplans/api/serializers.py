@@ -106,6 +106,18 @@ class OutlineNodeSerializer(serializers.Serializer):
         return OutlineNodeSerializer(node.children, many=True, context=self.context).data
 
 
+class ActivityCountsSerializer(serializers.Serializer):
+    """How many activities a plan has: in all, by kind, by priority level (`none` where none is printed)."""
+
+    total = serializers.IntegerField()
+    by_kind = serializers.DictField(child=serializers.IntegerField(),
+                                    help_text="Kind (`measure`, `action`, `activity`) → number; kinds without any left out.")
+    by_priority_level = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Priority level (`high`, `medium`, `low`, `none`) → number; levels without any left out.",
+    )
+
+
 class ActionPlanDetailSerializer(ActionPlanSerializer):
     """A plan with its outline (parts, themes, sections, objectives, results) and activity counts."""
 
@@ -119,7 +131,7 @@ class ActionPlanDetailSerializer(ActionPlanSerializer):
     def get_outline(self, plan):
         return OutlineNodeSerializer(self.context["outline"], many=True, context=self.context).data
 
-    @extend_schema_field(serializers.DictField(child=serializers.DictField(child=serializers.IntegerField())))
+    @extend_schema_field(ActivityCountsSerializer)
     def get_activity_counts(self, plan):
         return self.context["activity_counts"]
 

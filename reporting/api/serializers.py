@@ -65,7 +65,10 @@ class ProgressReportSerializer(serializers.ModelSerializer):
     evidence = EvidenceSerializer(source="visible_evidence", many=True, read_only=True)
     state = serializers.ChoiceField(source="country_report.state", choices=CountryReport.State.choices,
                                     read_only=True, help_text=_("State of the country's report for the round."))
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    updated_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True,
+        help_text=_("Username of the last editor; null on a report carried over and not yet changed."),
+    )
 
     class Meta:
         model = ProgressReport
@@ -131,7 +134,8 @@ class VersionSerializer(serializers.Serializer):
 
 
 class ProgressChangeSerializer(serializers.ModelSerializer):
-    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True,
+                                              help_text=_("Username; null for a carry-over."))
     changes = serializers.DictField(
         child=serializers.ListField(allow_null=True), read_only=True,
         help_text=_("Each changed field with [old, new]."),
@@ -154,7 +158,7 @@ class EvidenceCreateSerializer(serializers.Serializer):
 
 
 class ReportEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ReportEvent

@@ -23,6 +23,7 @@ from reporting import selectors, services
 from reporting.filtersets import ProgressReportFilterSet
 from reporting.models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent, ReportingRound
 
+from . import schema  # noqa: F401  (registers the schema extensions of the versioned writes)
 from .serializers import (
     CountryReportSerializer,
     EvidenceCreateSerializer,
@@ -41,6 +42,10 @@ API = ProgressChange.Source.API
 IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
     description='The version you read, as `"3"`: an alternative to `version` in the body (the body wins).',
+)
+ETAG = OpenApiParameter(
+    "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200, 201], required=True,
+    description='The version of the report as it now is, as `"3"`: send it back as If-Match (or `version`).',
 )
 STALE = OpenApiResponse(description="Someone saved a newer version: nothing changed; the body gives current_version.")
 NO_VERSION = OpenApiResponse(description="No `version` in the body and no If-Match header.")
@@ -140,7 +145,7 @@ def _with_etag(response: Response, report: ProgressReport) -> Response:
 
 
 @extend_schema_view(
-    retrieve=extend_schema(description="One progress report; the ETag header holds its version."),
+    retrieve=extend_schema(description="One progress report; the ETag header holds its version.", parameters=[ETAG]),
 )
 class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """What each country reports on each activity in each round: status, narrative, obstacles, evidence.
@@ -168,7 +173,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         report = self.get_object()
         return _with_etag(Response(self.get_serializer(report).data), report)
 
-    @extend_schema(request=ProgressReportCreateSerializer,
+    @extend_schema(request=ProgressReportCreateSerializer, parameters=[ETAG],
                    responses={201: ProgressReportSerializer, 403: REFUSED})
     def create(self, request):
         """Report on an activity for a country in a round for the first time."""
@@ -184,7 +189,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         )
         return self._read(report, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProgressReportUpdateSerializer, parameters=[IF_MATCH],
+    @extend_schema(request=ProgressReportUpdateSerializer, parameters=[IF_MATCH, ETAG],
                    responses={200: ProgressReportSerializer, 403: REFUSED, 409: STALE, 428: NO_VERSION})
     def partial_update(self, request, pk=None):
         """Change some of status, narrative, obstacles, expected_year; the others keep their value."""
@@ -201,7 +206,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         )
         return self._read(report)
 
-    @extend_schema(request=VersionSerializer, parameters=[IF_MATCH],
+    @extend_schema(request=VersionSerializer, parameters=[IF_MATCH, ETAG],
                    responses={200: ProgressReportSerializer, 403: REFUSED, 409: STALE, 428: NO_VERSION})
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
