@@ -43,12 +43,12 @@ def _deny_if(reason: str | None):
 
 # --- Rounds -----------------------------------------------------------------------------------
 
-def _lock_plan(plan):
+def _lock_plan(plan_id: int):
     """Serialise the round writes of one plan: opening, closing and reopening decide on what is stored
     once they hold this lock, so two at once answer as one after the other would."""
     from actionplans.models import ActionPlan
 
-    ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
+    ActionPlan.objects.select_for_update().filter(pk=plan_id).first()
 
 
 def _plan_has_open_round(plan, message: str):
@@ -72,7 +72,7 @@ def round_open(*, plan, title: str, opens_on: datetime.date, due_on: datetime.da
     _deny_if(permissions.why_cannot_manage_rounds(opened_by))
     message = _("%(plan)s already has an open round: close it first.")
     with transaction.atomic():
-        _lock_plan(plan)
+        _lock_plan(plan.pk)
         _plan_has_open_round(plan, message)
         round = ReportingRound(plan=plan, title=title, opens_on=opens_on, due_on=due_on, opened_by=opened_by)
         round.full_clean()
@@ -119,7 +119,7 @@ def _carry_over_into(round: ReportingRound):
 def round_close(*, round: ReportingRound, closed_by) -> ReportingRound:
     _deny_if(permissions.why_cannot_manage_rounds(closed_by))
     with transaction.atomic():
-        _lock_plan(round.plan)
+        _lock_plan(round.plan_id)
         round = ReportingRound.objects.select_related("plan").get(pk=round.pk)
         if not round.is_open:
             raise ValidationError({"status": _("This round is already closed.")})
@@ -135,7 +135,7 @@ def round_reopen(*, round: ReportingRound, opened_by) -> ReportingRound:
     _deny_if(permissions.why_cannot_manage_rounds(opened_by))
     message = _("%(plan)s already has an open round.")
     with transaction.atomic():
-        _lock_plan(round.plan)
+        _lock_plan(round.plan_id)
         round = ReportingRound.objects.select_related("plan").get(pk=round.pk)
         if round.is_open:
             raise ValidationError({"status": _("This round is already open.")})
@@ -168,30 +168,27 @@ def _validate_target(*, round: ReportingRound, activity, country):
 
 
 @contextmanager
-def _locked_country_report(*, user, round: ReportingRound, country=None, pk: int | None = None,
-                           for_editing: bool = True, create: bool = False):
+def _locked_country_report(*, user, round: ReportingRound, country, pk: int | None = None,
+                           for_editing: bool = True):
     """The one way into a write that can change a country's report: a transaction holding its row lock.
 
     Every state-dependent decision is taken here on the locked row, never on a copy read before: is the
     round still open, and (``for_editing``) may ``user`` change the report now (why_locked_for_editing).
     Writes of one country report therefore run one after the other, each seeing what the previous one
     committed: evidence cannot slip in after a submission or a validation, and only the first edit after
-    a validation records "reopened". ``create`` makes the row if the country has none yet (race-safe: a
-    concurrent creation is waited for and then locked). Yields the locked CountryReport.
+    a validation records "reopened". Without ``pk`` the row of ``round`` and ``country`` is made if the
+    country has none yet (race-safe: a concurrent creation is waited for, then locked). Yields the
+    locked CountryReport.
     """
     with transaction.atomic():
         locked = CountryReport.objects.select_for_update()
         if pk is not None:
             country_report = locked.get(pk=pk)
-        elif create:
-            country_report, _created = locked.get_or_create(round=round, country=country)
         else:
-            country_report = locked.get(round=round, country=country)
+            country_report, _created = locked.get_or_create(round=round, country=country)
         # The round as stored now: round_close takes these same row locks before it closes the round.
         round.status = ReportingRound.objects.filter(pk=round.pk).values_list("status", flat=True).get()
-        country_report.round = round
-        if country is not None:
-            country_report.country = country
+        country_report.round, country_report.country = round, country
         _deny_if(permissions.why_round_closed(round))
         if for_editing:
             _deny_if(why_locked_for_editing(user, country_report))
@@ -209,7 +206,7 @@ def progress_report_record(
     """
     _validate_target(round=round, activity=activity, country=country)
     _deny_if(permissions.why_cannot_draft(user, activity=activity, country=country, round=round))
-    with _locked_country_report(user=user, round=round, country=country, create=True) as country_report:
+    with _locked_country_report(user=user, round=round, country=country) as country_report:
         report = (
             ProgressReport.objects.select_for_update()
             .filter(country_report=country_report, activity=activity).first()
