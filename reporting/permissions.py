@@ -64,6 +64,9 @@ def _round_closed(round: ReportingRound) -> str | None:
     return None
 
 
+why_round_closed = _round_closed  # the services ask it again on the locked row
+
+
 def _not_their_country(user, country) -> str:
     if not user.is_authenticated:
         return _("Sign in to report.")

@@ -6,10 +6,12 @@ Each function is one transaction; checks that span rows live here and raise Vali
 from __future__ import annotations
 
 import datetime
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,15 +43,40 @@ def _deny_if(reason: str | None):
 
 # --- Rounds -----------------------------------------------------------------------------------
 
+def _lock_plan(plan_id: int):
+    """Serialise the round writes of one plan: opening, closing and reopening decide on what is stored
+    once they hold this lock, so two at once answer as one after the other would."""
+    from actionplans.models import ActionPlan
+
+    ActionPlan.objects.select_for_update().filter(pk=plan_id).first()
+
+
+def _plan_has_open_round(plan, message: str):
+    if ReportingRound.objects.open().filter(plan=plan).exists():
+        raise ValidationError({"plan": message % {"plan": plan}})
+
+
+def _save_round(round: ReportingRound, message: str, **save_kwargs):
+    """Save in a savepoint; the one-open-round-per-plan constraint, should it still fire, answers as the check."""
+    try:
+        with transaction.atomic():
+            round.save(**save_kwargs)
+    except IntegrityError:
+        if round.is_open and ReportingRound.objects.open().filter(plan_id=round.plan_id).exclude(pk=round.pk).exists():
+            raise ValidationError({"plan": message % {"plan": round.plan}}) from None
+        raise
+
+
 def round_open(*, plan, title: str, opens_on: datetime.date, due_on: datetime.date, opened_by) -> ReportingRound:
     """Open a round; every country's last known status of each activity is carried into it."""
     _deny_if(permissions.why_cannot_manage_rounds(opened_by))
-    if ReportingRound.objects.open().filter(plan=plan).exists():
-        raise ValidationError({"plan": _("%(plan)s already has an open round: close it first.") % {"plan": plan}})
+    message = _("%(plan)s already has an open round: close it first.")
     with transaction.atomic():
+        _lock_plan(plan.pk)
+        _plan_has_open_round(plan, message)
         round = ReportingRound(plan=plan, title=title, opens_on=opens_on, due_on=due_on, opened_by=opened_by)
         round.full_clean()
-        round.save()
+        _save_round(round, message)
         _carry_over_into(round)
     return round
 
@@ -91,21 +118,30 @@ def _carry_over_into(round: ReportingRound):
 
 def round_close(*, round: ReportingRound, closed_by) -> ReportingRound:
     _deny_if(permissions.why_cannot_manage_rounds(closed_by))
-    if not round.is_open:
-        raise ValidationError({"status": _("This round is already closed.")})
-    round.status, round.closed_by, round.closed_at = ReportingRound.Status.CLOSED, closed_by, timezone.now()
-    round.save(update_fields=["status", "closed_by", "closed_at"])
+    with transaction.atomic():
+        _lock_plan(round.plan_id)
+        round = ReportingRound.objects.select_related("plan").get(pk=round.pk)
+        if not round.is_open:
+            raise ValidationError({"status": _("This round is already closed.")})
+        # Writes to the round's reports hold their country report's lock and read the round's status
+        # under it: taking those locks makes each write land before the close or be refused after it.
+        list(CountryReport.objects.select_for_update().filter(round=round).order_by("pk").values_list("pk"))
+        round.status, round.closed_by, round.closed_at = ReportingRound.Status.CLOSED, closed_by, timezone.now()
+        round.save(update_fields=["status", "closed_by", "closed_at"])
     return round
 
 
 def round_reopen(*, round: ReportingRound, opened_by) -> ReportingRound:
     _deny_if(permissions.why_cannot_manage_rounds(opened_by))
-    if round.is_open:
-        raise ValidationError({"status": _("This round is already open.")})
-    if ReportingRound.objects.open().filter(plan=round.plan).exists():
-        raise ValidationError({"plan": _("%(plan)s already has an open round.") % {"plan": round.plan}})
-    round.status, round.closed_by, round.closed_at = ReportingRound.Status.OPEN, None, None
-    round.save(update_fields=["status", "closed_by", "closed_at"])
+    message = _("%(plan)s already has an open round.")
+    with transaction.atomic():
+        _lock_plan(round.plan_id)
+        round = ReportingRound.objects.select_related("plan").get(pk=round.pk)
+        if round.is_open:
+            raise ValidationError({"status": _("This round is already open.")})
+        _plan_has_open_round(round.plan, message)
+        round.status, round.closed_by, round.closed_at = ReportingRound.Status.OPEN, None, None
+        _save_round(round, message, update_fields=["status", "closed_by", "closed_at"])
     return round
 
 
@@ -131,6 +167,34 @@ def _validate_target(*, round: ReportingRound, activity, country):
         raise ValidationError(errors)
 
 
+@contextmanager
+def _locked_country_report(*, user, round: ReportingRound, country, pk: int | None = None,
+                           for_editing: bool = True):
+    """The one way into a write that can change a country's report: a transaction holding its row lock.
+
+    Every state-dependent decision is taken here on the locked row, never on a copy read before: is the
+    round still open, and (``for_editing``) may ``user`` change the report now (why_locked_for_editing).
+    Writes of one country report therefore run one after the other, each seeing what the previous one
+    committed: evidence cannot slip in after a submission or a validation, and only the first edit after
+    a validation records "reopened". Without ``pk`` the row of ``round`` and ``country`` is made if the
+    country has none yet (race-safe: a concurrent creation is waited for, then locked). Yields the
+    locked CountryReport.
+    """
+    with transaction.atomic():
+        locked = CountryReport.objects.select_for_update()
+        if pk is not None:
+            country_report = locked.get(pk=pk)
+        else:
+            country_report, _created = locked.get_or_create(round=round, country=country)
+        # The round as stored now: round_close takes these same row locks before it closes the round.
+        round.status = ReportingRound.objects.filter(pk=round.pk).values_list("status", flat=True).get()
+        country_report.round, country_report.country = round, country
+        _deny_if(permissions.why_round_closed(round))
+        if for_editing:
+            _deny_if(why_locked_for_editing(user, country_report))
+        yield country_report
+
+
 def progress_report_record(
     *, round: ReportingRound, activity, country, user, values: ProgressInput, expected_version: int | None = None,
     source: str = ProgressChange.Source.BROWSER,
@@ -142,9 +206,7 @@ def progress_report_record(
     """
     _validate_target(round=round, activity=activity, country=country)
     _deny_if(permissions.why_cannot_draft(user, activity=activity, country=country, round=round))
-    with transaction.atomic():
-        country_report, _created = CountryReport.objects.select_for_update().get_or_create(round=round, country=country)
-        _deny_if(why_locked_for_editing(user, country_report))
+    with _locked_country_report(user=user, round=round, country=country) as country_report:
         report = (
             ProgressReport.objects.select_for_update()
             .filter(country_report=country_report, activity=activity).first()
@@ -155,6 +217,7 @@ def progress_report_record(
             report = ProgressReport(country_report=country_report, activity=activity, version=0)
         elif expected_version is not None and expected_version != report.version:
             raise StaleEdit(report, expected_version)
+        report.country_report = country_report
         changes = _apply(report, values)
         if not changes and report.pk:
             return report
@@ -172,6 +235,8 @@ def why_locked_for_editing(user, country_report: CountryReport | None) -> str | 
     A validated report that the country corrects goes back to submitted (to be validated again) and
     stays open to the country's further corrections, so that a batch of changes (a workbook, several
     statuses at once) is saved whole rather than locked after its first row.
+
+    Writes decide on the locked row (_locked_country_report); pages call it only to show why not.
     """
     if country_report is None or country_report.state != CountryReport.State.SUBMITTED or user.is_staff:
         return None
@@ -208,6 +273,7 @@ def _save_with_history(report: ProgressReport, *, user, changes: dict, source: s
 
 
 def _reopen_if_validated(country_report: CountryReport, user):
+    """Send a validated report back to submitted: called on the locked row, so once per validation."""
     if country_report.state == CountryReport.State.VALIDATED:
         _move(country_report, CountryReport.State.SUBMITTED, ReportEvent.Action.REOPENED, user)
 
@@ -218,10 +284,10 @@ def progress_report_confirm(*, report: ProgressReport, user, expected_version: i
     country_report = report.country_report
     _deny_if(permissions.why_cannot_draft(user, activity=report.activity, country=country_report.country,
                                           round=country_report.round))
-    with transaction.atomic():
-        country_report = CountryReport.objects.select_for_update().get(pk=country_report.pk)
-        report = ProgressReport.objects.select_for_update().get(pk=report.pk)
-        _deny_if(why_locked_for_editing(user, country_report))
+    with _locked_country_report(user=user, round=country_report.round, country=country_report.country,
+                                pk=country_report.pk) as country_report:
+        report = ProgressReport.objects.select_for_update().select_related("activity").get(pk=report.pk)
+        report.country_report = country_report
         if expected_version is not None and expected_version != report.version:
             raise StaleEdit(report, expected_version)
         if not report.carried_over:
@@ -234,29 +300,51 @@ def progress_report_confirm(*, report: ProgressReport, user, expected_version: i
 
 # --- Evidence ---------------------------------------------------------------------------------
 
+TITLE_MAX = Evidence._meta.get_field("title").max_length
+STORED_NAME_MAX = 120  # characters of an uploaded file's own name kept in its storage path
+
+
+def _derived_title(text: str) -> str:
+    """A title made from a file name or a link, cut to fit (the user did not write it)."""
+    return text if len(text) <= TITLE_MAX else text[:TITLE_MAX - 1].rstrip() + "…"
+
+
+def _stored_name(name: str) -> str:
+    """The uploaded file's name, shortened for the storage path (its extension kept); the full
+    name is shown from original_name."""
+    stem, extension = os.path.splitext(os.path.basename(name))
+    return stem[:max(1, STORED_NAME_MAX - len(extension))] + extension
+
+
 def evidence_add(*, report: ProgressReport, user, title: str, visibility: str, url: str = "", file=None,
                  source: str = ProgressChange.Source.BROWSER) -> Evidence:
-    """Attach a link or an uploaded file (type and size checked) to a progress report."""
+    """Attach a link or an uploaded file (type and size checked) to a progress report.
+
+    Without a title the file name or the link is the title, shortened to fit; a title given that is too
+    long is refused naming ``title``.
+    """
     country_report = report.country_report
     _deny_if(permissions.why_cannot_draft(user, activity=report.activity, country=country_report.country,
                                           round=country_report.round))
-    _deny_if(why_locked_for_editing(user, country_report))
-    if bool(url) == bool(file):
-        raise ValidationError({"url": _("Give either a link or a file.")})
-    evidence = Evidence(progress_report=report, title=title.strip() or (file.name if file else url),
-                        visibility=visibility, added_by=user)
-    if file:
-        evidence.content_type = check_evidence_file(file)
-        evidence.kind, evidence.original_name, evidence.size = Evidence.Kind.FILE, file.name[:200], file.size
-    else:
-        evidence.kind, evidence.url = Evidence.Kind.LINK, url
-    evidence.full_clean(exclude=["file"])
-    with transaction.atomic():
+    with _locked_country_report(user=user, round=country_report.round, country=country_report.country,
+                                pk=country_report.pk) as country_report:
+        report.country_report = country_report
+        if bool(url) == bool(file):
+            raise ValidationError({"url": _("Give either a link or a file.")})
+        title = title.strip() or _derived_title(file.name if file else url)
+        evidence = Evidence(progress_report=report, title=title, visibility=visibility, added_by=user)
         if file:
-            evidence.file.save(file.name, file, save=False)
+            evidence.content_type = check_evidence_file(file)
+            evidence.kind, evidence.original_name, evidence.size = Evidence.Kind.FILE, file.name[:200], file.size
+        else:
+            evidence.kind, evidence.url = Evidence.Kind.LINK, url
+        evidence.full_clean(exclude=["file"])
+        if file:
+            evidence.file.save(_stored_name(file.name), file, save=False)
         try:
-            evidence.save()
-            _record_evidence_change(report, user, evidence, [None, evidence.title], source)
+            with transaction.atomic():
+                evidence.save()
+                _record_evidence_change(report, user, evidence, [None, evidence.title], source)
         except Exception:
             if file:
                 evidence.file.delete(save=False)  # the row did not land: leave no orphan file behind
@@ -270,10 +358,12 @@ def evidence_remove(*, evidence: Evidence, user, source: str = ProgressChange.So
     country_report = report.country_report
     _deny_if(permissions.why_cannot_draft(user, activity=report.activity, country=country_report.country,
                                           round=country_report.round))
-    _deny_if(why_locked_for_editing(user, country_report))
-    if evidence.removed_at:
-        raise ValidationError({"evidence": _("This evidence was already removed.")})
-    with transaction.atomic():
+    with _locked_country_report(user=user, round=country_report.round, country=country_report.country,
+                                pk=country_report.pk) as country_report:
+        report.country_report = country_report
+        stored = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        if stored.removed_at:
+            raise ValidationError({"evidence": _("This evidence was already removed.")})
         evidence.removed_by, evidence.removed_at = user, timezone.now()
         evidence.save(update_fields=["removed_by", "removed_at"])
         _record_evidence_change(report, user, evidence, [evidence.title, None], source)
@@ -281,7 +371,7 @@ def evidence_remove(*, evidence: Evidence, user, source: str = ProgressChange.So
 
 
 def _record_evidence_change(report: ProgressReport, user, evidence: Evidence, change: list, source: str):
-    CountryReport.objects.select_for_update().filter(pk=report.country_report_id).first()  # serialise with the workflow
+    """The report's new version and history entry; run inside _locked_country_report."""
     ProgressReport.objects.filter(pk=report.pk).update(
         version=F("version") + 1, updated_by=user, updated_at=timezone.now())
     report.refresh_from_db(fields=["version", "updated_by", "updated_at"])
@@ -323,8 +413,8 @@ def _transition(*, country_report: CountryReport, user, action: str, state: str,
                 before=None) -> CountryReport:
     """One workflow step: permission, lock, allowed from the current state, then the move and its event."""
     _deny_if(why_not(user, country_report=country_report))
-    with transaction.atomic():
-        country_report = CountryReport.objects.select_for_update().get(pk=country_report.pk)
+    with _locked_country_report(user=user, round=country_report.round, country=country_report.country,
+                                pk=country_report.pk, for_editing=False) as country_report:
         _check_move(country_report, action)
         if before:
             before(country_report)

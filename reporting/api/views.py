@@ -4,7 +4,7 @@ The services' ValidationError, PermissionDenied and StaleEdit become 400, 403 an
 cami/exceptions.py; writes without credentials answer 401 (IsAuthenticatedOrReadOnly).
 """
 import django_filters
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -165,8 +165,11 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def get_queryset(self):
         return selectors.progress_queryset(self.request.user)
 
-    def _read(self, report: ProgressReport, status_code=status.HTTP_200_OK) -> Response:
-        report = self.get_queryset().get(pk=report.pk)
+    def _saved(self, report: ProgressReport, status_code=status.HTTP_200_OK) -> Response:
+        """Answer with the report as this request saved it (the service's instance, its version and the
+        ETag of that version), not a re-read that could already show someone else's later save."""
+        prefetch_related_objects([report], Prefetch(
+            "evidence", queryset=Evidence.objects.visible_to(self.request.user), to_attr="visible_evidence"))
         return _with_etag(Response(self.get_serializer(report).data, status=status_code), report)
 
     def retrieve(self, request, *args, **kwargs):
@@ -187,7 +190,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             # 0 = "there is no report yet": one created meanwhile by someone else answers 409, not overwritten
             expected_version=0, source=API,
         )
-        return self._read(report, status.HTTP_201_CREATED)
+        return self._saved(report, status.HTTP_201_CREATED)
 
     @extend_schema(request=ProgressReportUpdateSerializer, parameters=[IF_MATCH, ETAG],
                    responses={200: ProgressReportSerializer, 403: REFUSED, 409: STALE, 428: NO_VERSION})
@@ -204,7 +207,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             round=report.country_report.round, activity=report.activity, country=report.country_report.country,
             user=request.user, values=values, expected_version=version, source=API,
         )
-        return self._read(report)
+        return self._saved(report)
 
     @extend_schema(request=VersionSerializer, parameters=[IF_MATCH, ETAG],
                    responses={200: ProgressReportSerializer, 403: REFUSED, 409: STALE, 428: NO_VERSION})
@@ -217,7 +220,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         version = _sent_version(request, serializer.validated_data.get("version"))
         report = services.progress_report_confirm(report=report, user=request.user, expected_version=version,
                                                   source=API)
-        return self._read(report)
+        return self._saved(report)
 
     @extend_schema(responses=ProgressChangeSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

@@ -604,3 +604,71 @@ def test_openapi_schema_documents_the_reporting_api(client):
     assert "put" not in paths["/api/v1/progress/{id}/"] and "delete" not in paths["/api/v1/progress/{id}/"]
     properties = response.json()["components"]["schemas"]["ProgressReport"]["properties"]
     assert {"activity_code", "country", "round", "evidence", "state", "version", "updated_by"} <= properties.keys()
+
+
+# --- Hardening: answers as this request saved; rounds at once; derived titles -------------------------
+
+def test_patch_answers_with_the_version_it_saved_not_a_later_one(world, reports, monkeypatch):
+    """Another client's save lands between this request's commit and its answer (fault 10)."""
+    report = reports["KZ"]["report"]
+    real_record = services.progress_report_record
+
+    def record_then_someone_else_saves(**kwargs):
+        saved = real_record(**kwargs)
+        real_record(round=kwargs["round"], activity=kwargs["activity"], country=kwargs["country"],
+                    user=world["secretariat"], values=ProgressInput(status="completed", narrative="Secretariat's"),
+                    expected_version=saved.version)
+        return saved
+
+    monkeypatch.setattr(services, "progress_report_record", record_then_someone_else_saves)
+    response = patch(api(world["focal_kz"]), report, {"narrative": "Mine", "version": 2})
+    assert response.status_code == 200
+    assert (response.json()["version"], response.headers["ETag"], response.json()["narrative"]) == (3, '"3"', "Mine")
+    assert ProgressReport.objects.get(pk=report.pk).version == 4
+
+
+def test_create_answers_with_the_version_it_saved(world, reports, monkeypatch):
+    real_record = services.progress_report_record
+
+    def record_then_someone_else_saves(**kwargs):
+        saved = real_record(**kwargs)
+        real_record(**{**kwargs, "values": ProgressInput(status="completed"), "expected_version": saved.version})
+        return saved
+
+    monkeypatch.setattr(services, "progress_report_record", record_then_someone_else_saves)
+    response = api(world["focal_kz"]).post(PROGRESS, {
+        "activity": reports["fresh"].pk, "country": "KZ", "round": world["round"].pk, "status": "in_progress",
+        "narrative": "First"}, format="json")
+    assert response.status_code == 201
+    assert (response.json()["version"], response.headers["ETag"], response.json()["status"]) == (1, '"1"',
+                                                                                               "in_progress")
+
+
+@pytest.mark.parametrize("how", ["create", "reopen"])
+def test_round_constraint_hit_by_a_simultaneous_request_answers_400(world, monkeypatch, how):
+    """What a request racing another sees if the checks pass and the database constraint fires (fault 3)."""
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    other = ReportingRound.objects.create(plan=world["plan"], title="2027 report", opens_on=datetime.date(2027, 1, 1),
+                                          due_on=datetime.date(2027, 6, 30))
+    monkeypatch.setattr(services, "_plan_has_open_round", lambda plan, message: None)
+    monkeypatch.setattr(ReportingRound, "validate_constraints", lambda self, exclude=None: None)
+    client = api(world["secretariat"])
+    if how == "create":
+        response = client.post(ROUNDS, {"plan": "test-plan", "title": "2028 report", "opens_on": "2028-01-01",
+                                        "due_on": "2028-06-30"}, format="json")
+    else:
+        response = client.post(f"{ROUNDS}{world['round'].pk}/reopen/")
+    assert response.status_code == 400
+    assert "already has an open round" in response.json()["plan"][0]
+    assert list(ReportingRound.objects.open()) == [other]
+
+
+def test_a_long_file_name_without_a_title_names_no_title_error(world, reports, settings, tmp_path):
+    """A 300-character file name and no title: the title is the name cut to fit (fault 9)."""
+    settings.MEDIA_ROOT = tmp_path
+    report = reports["KZ"]["report"]
+    name = "x" * 296 + ".pdf"
+    response = api(world["focal_kz"]).post(f"{PROGRESS}{report.pk}/evidence/", {
+        "file": SimpleUploadedFile(name, b"%PDF-1.4 test"), "visibility": "public"}, format="multipart")
+    assert response.status_code == 201, response.json()
+    assert len(response.json()["title"]) == 200

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reporting import services
-from reporting.models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent
+from reporting.models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent, ReportingRound
 from reporting.services import ProgressInput, StaleEdit
 
 IN_PROGRESS = ProgressReport.Status.IN_PROGRESS
@@ -231,3 +231,140 @@ def test_country_corrects_a_validated_report_in_several_steps(world):
     country_report.refresh_from_db()
     assert country_report.state == "submitted"
     assert set(ProgressReport.objects.values_list("status", flat=True)) == {COMPLETED}
+
+
+# --- Decisions on the locked row (hardening fault 1) -------------------------------------------------
+# A caller's copy of the report may be older than the row: the services must decide on what is stored.
+
+def _stale_copy(report):
+    """The progress report as a request read it before someone else's step committed."""
+    stale = ProgressReport.objects.select_related("country_report__round", "country_report__country",
+                                                  "activity").get(pk=report.pk)
+    return stale
+
+
+def test_evidence_from_a_copy_read_before_the_submission_is_refused(world):
+    report = record(world, world["focal_kz"])
+    stale = _stale_copy(report)  # read while the report was a draft
+    services.country_report_submit(country_report=CountryReport.objects.get(), user=world["focal_kz"])
+    assert stale.country_report.state == "draft"
+    with pytest.raises(PermissionDenied, match="withdraw it to edit"):
+        services.evidence_add(report=stale, user=world["focal_kz"], title="Late", visibility="public",
+                              url="https://example.org/late")
+    assert not Evidence.objects.exists()
+
+
+def test_removing_evidence_from_a_copy_read_before_the_submission_is_refused(world):
+    report = record(world, world["focal_kz"])
+    evidence = services.evidence_add(report=report, user=world["focal_kz"], title="Log", visibility="public",
+                                     url="https://example.org/log")
+    evidence = Evidence.objects.select_related("progress_report__country_report__round").get(pk=evidence.pk)
+    services.country_report_submit(country_report=CountryReport.objects.get(), user=world["focal_kz"])
+    with pytest.raises(PermissionDenied, match="withdraw it to edit"):
+        services.evidence_remove(evidence=evidence, user=world["focal_kz"])
+    assert Evidence.objects.current().count() == 1
+
+
+def test_evidence_from_a_copy_read_before_the_validation_reopens_the_report(world):
+    report = record(world, world["focal_kz"])
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    stale = _stale_copy(report)  # read while submitted
+    services.country_report_validate(country_report=country_report, user=world["secretariat"])
+    services.evidence_add(report=stale, user=world["secretariat"], title="Late", visibility="public",
+                          url="https://example.org/late")
+    country_report.refresh_from_db()
+    assert country_report.state == "submitted"
+    assert country_report.events.first().action == ReportEvent.Action.REOPENED
+
+
+def test_writes_from_copies_read_while_validated_reopen_once(world):
+    report = record(world, world["focal_kz"])
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    services.country_report_validate(country_report=country_report, user=world["secretariat"])
+    copies = [_stale_copy(report) for _ in range(3)]  # each says "validated"
+    for number, copy in enumerate(copies):
+        services.evidence_add(report=copy, user=world["secretariat"], title=f"Item {number}", visibility="public",
+                              url=f"https://example.org/{number}")
+    actions = list(country_report.events.order_by("at", "id").values_list("action", flat=True))
+    assert actions == ["submitted", "validated", "reopened"]
+
+
+def test_removing_the_same_evidence_twice_from_two_copies_is_refused(world):
+    report = record(world, world["focal_kz"])
+    services.evidence_add(report=report, user=world["focal_kz"], title="Log", visibility="public",
+                          url="https://example.org/log")
+    first, second = (Evidence.objects.select_related("progress_report__country_report__round").get()
+                     for _ in range(2))
+    services.evidence_remove(evidence=first, user=world["focal_kz"])
+    with pytest.raises(ValidationError, match="already removed"):
+        services.evidence_remove(evidence=second, user=world["focal_kz"])
+    assert ProgressReport.objects.get().version == 3  # recorded, added, removed once
+
+
+def test_a_write_from_a_copy_read_before_the_round_closed_is_refused(world):
+    report = record(world, world["focal_kz"])
+    stale = _stale_copy(report)
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    with pytest.raises(PermissionDenied, match="is closed"):
+        services.evidence_add(report=stale, user=world["focal_kz"], title="Late", visibility="public",
+                              url="https://example.org/late")
+
+
+# --- Rounds: the service decides (hardening fault 3) ---------------------------------------------------
+
+def test_round_reopen_from_a_stale_copy_says_already_open(world):
+    stale = ReportingRound.objects.get(pk=world["round"].pk)
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    services.round_reopen(round=world["round"], opened_by=world["secretariat"])
+    stale.status = ReportingRound.Status.CLOSED  # what a second, simultaneous request had read
+    with pytest.raises(ValidationError) as error:
+        services.round_reopen(round=stale, opened_by=world["secretariat"])
+    assert error.value.message_dict == {"status": ["This round is already open."]}
+
+
+@pytest.mark.parametrize("how", ["open", "reopen"])
+def test_round_constraint_violation_answers_as_the_check(world, monkeypatch, how):
+    """Should the check let a second open round through, the database's constraint answers the same sentence."""
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    other = ReportingRound.objects.create(plan=world["plan"], title="2027 report", opens_on=datetime.date(2027, 1, 1),
+                                          due_on=datetime.date(2027, 6, 30), status=ReportingRound.Status.CLOSED)
+    services.round_reopen(round=other, opened_by=world["secretariat"])
+    monkeypatch.setattr(services, "_plan_has_open_round", lambda plan, message: None)
+    monkeypatch.setattr(ReportingRound, "validate_constraints", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError) as error:
+        if how == "open":
+            services.round_open(plan=world["plan"], title="2028 report", opens_on=datetime.date(2028, 1, 1),
+                                due_on=datetime.date(2028, 6, 30), opened_by=world["secretariat"])
+        else:
+            services.round_reopen(round=world["round"], opened_by=world["secretariat"])
+    assert "already has an open round" in error.value.message_dict["plan"][0]
+    assert ReportingRound.objects.open().count() == 1
+
+
+# --- Evidence titles (hardening fault 9, the title sentence) --------------------------------------------
+
+def test_a_long_file_name_without_a_title_is_cut_to_fit(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = record(world, world["focal_kz"])
+    name = "a" * 296 + ".pdf"
+    evidence = services.evidence_add(report=report, user=world["focal_kz"], title="", visibility="public",
+                                     file=SimpleUploadedFile(name, b"%PDF-1.4 test"))
+    assert len(evidence.title) == 200 and evidence.title.startswith("aaa")
+    assert evidence.file.read() == b"%PDF-1.4 test" and evidence.file.name.endswith(".pdf")
+
+
+def test_a_long_link_without_a_title_is_cut_to_fit(world):
+    report = record(world, world["focal_kz"])
+    url = "https://example.org/" + "b" * 400
+    evidence = services.evidence_add(report=report, user=world["focal_kz"], title="", visibility="public", url=url)
+    assert (len(evidence.title), evidence.url) == (200, url)
+
+
+def test_a_long_title_given_is_refused_naming_title(world):
+    report = record(world, world["focal_kz"])
+    with pytest.raises(ValidationError) as error:
+        services.evidence_add(report=report, user=world["focal_kz"], title="t" * 201, visibility="public",
+                              url="https://example.org/x")
+    assert list(error.value.message_dict) == ["title"]

@@ -398,3 +398,22 @@ def test_status_filter_does_not_reveal_a_drafts_statuses_to_anonymous_visitors(c
     kz_report(world)  # a draft: anonymous visitors see "No information"
     html = client.get(country_url(world), {"status": "in_progress"}).content.decode()
     assert "0 activities shown" in html
+
+
+@pytest.mark.parametrize("how", ["create", "reopen"])
+def test_round_constraint_hit_by_a_simultaneous_request_is_a_message(client, world, monkeypatch, how):
+    """The page says why, as for a request made alone, instead of a server error (hardening fault 3)."""
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    ReportingRound.objects.create(plan=world["plan"], title="2027 report", opens_on=datetime.date(2027, 1, 1),
+                                  due_on=datetime.date(2027, 6, 30))
+    monkeypatch.setattr(services, "_plan_has_open_round", lambda plan, message: None)
+    monkeypatch.setattr(ReportingRound, "validate_constraints", lambda self, exclude=None: None)
+    client.force_login(world["secretariat"])
+    if how == "create":
+        response = client.post(reverse("reporting:round_create"), {
+            "plan": world["plan"].pk, "title": "2028", "opens_on": "2028-01-01", "due_on": "2028-06-01"}, follow=True)
+    else:
+        response = client.post(reverse("reporting:round_reopen", args=[world["round"].pk]), follow=True)
+    assert response.status_code == 200
+    assert "already has an open round" in response.content.decode()
+    assert ReportingRound.objects.open().count() == 1
