@@ -43,6 +43,7 @@ from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
@@ -89,10 +90,17 @@ def _connection_kept_across_requests():
         signals.request_finished.connect(close_old_connections)
 
 
-application = get_wsgi_application()
-with _connection_kept_across_requests():
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=_config("fuzzing"))
-    boundaries = schemathesis.openapi.from_wsgi("/api/schema/", application, config=_config("coverage"))
+# The schema is loaded while pytest collects, before tests/conftest.py's fixtures run: SecurityMiddleware
+# reads SECURE_SSL_REDIRECT once, when the application is built, so build it over plain http as every
+# other test speaks (production redirects to https, see tests/test_security.py); and the schema view is
+# throttled like every API view, so count in memory (the database cache has no table yet).
+_COLLECTION_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                 "LOCATION": "schemathesis-collection"}}
+with override_settings(SECURE_SSL_REDIRECT=False, CACHES=_COLLECTION_CACHE):
+    application = get_wsgi_application()
+    with _connection_kept_across_requests():
+        schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=_config("fuzzing"))
+        boundaries = schemathesis.openapi.from_wsgi("/api/schema/", application, config=_config("coverage"))
 HYPOTHESIS = hypothesis.settings(
     max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
     suppress_health_check=list(hypothesis.HealthCheck),
