@@ -80,6 +80,7 @@ def _unique(items: list[list]) -> list[list]:
 def plan_fixture(plan: PlanSource) -> BuiltPlan:
     resolver = _Resolver(plan)
     objects = [_plan_object(plan)]
+    objects += _scale_objects(plan)
     objects += [
         {"model": "actionplans.footnote", "fields": {"plan": [plan.slug], "number": f.number, "text": f.text}}
         for f in plan.footnotes
@@ -110,6 +111,20 @@ def _plan_object(plan: PlanSource) -> dict:
             "range_states": [[code] for code in plan.range_states],
         },
     }
+
+
+def _scale_objects(plan: PlanSource) -> list[dict]:
+    """The priority scale of each kind of activity the plan has, as data: today's rules (``normalise``)."""
+    scales = dict.fromkeys((activity.kind, activity.priority_scale) for activity in plan.activities)
+    return [
+        {
+            "model": "actionplans.priorityscalevalue",
+            "fields": {"plan": [plan.slug], "kind": kind, "scale": scale, "printed": printed, "level": level,
+                       "position": position},
+        }
+        for kind, scale in scales
+        for position, (printed, level) in enumerate(normalise.DEFAULT_SCALE_VALUES[scale], 1)
+    ]
 
 
 def _unit_object(slug: str, unit) -> dict:
