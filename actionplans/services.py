@@ -1,4 +1,4 @@
-"""Writes that carry a rule: loading a plan from its fixture."""
+"""Writes that carry a rule: loading a plan from its fixture, importing a plan workbook."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +8,14 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from .models import ActionPlan
+from conservation_units.models import ConservationUnit, Country
+
+from .models import ActionPlan, Activity, Footnote, PlanElement, PlanImport, PriorityScaleValue
+from .plan_workbook import format as fmt
+from .plan_workbook.read import PlanData, WorkbookError, plan_workbook_read
+from .references import ReferenceResolver
 
 COUNTRIES_FIXTURE = "countries.json"
 
@@ -72,3 +78,352 @@ def _load_fixture(path: Path, collect_keys_of: str = "") -> set[str]:
     for item in deferred:
         item.save_deferred_fields()
     return keys
+
+
+# --- Plan workbooks --------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanChange:
+    """One value the import changed in the current plan."""
+
+    sheet: str
+    key: str
+    field: str
+    old: object
+    new: object
+
+    def __str__(self) -> str:
+        return f"{self.sheet} {self.key}: {self.field}: {self.old!r} → {self.new!r}"
+
+    def as_json(self) -> dict:
+        plain = (lambda value: value if isinstance(value, (str, int, type(None), list)) else str(value))
+        return {"sheet": self.sheet, "key": self.key, "field": self.field,
+                "old": plain(self.old), "new": plain(self.new)}
+
+
+@dataclass
+class PlanImportResult:
+    slug: str
+    outcome: str  # PlanImport.Outcome
+    counts: dict[str, int]
+    changes: list[PlanChange]
+    warnings: list[str]
+    dry_run: bool
+    record: PlanImport | None = None
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{count} {name}" for name, count in self.counts.items())
+        verb = {"created": "created", "corrected": f"corrected, {len(self.changes)} values changed",
+                "unchanged": "unchanged"}[self.outcome]
+        return f"{self.slug}: {verb} ({counts}){' [dry run: nothing saved]' if self.dry_run else ''}"
+
+
+class PlanImportError(ValidationError):
+    """The workbook is refused; ``errors`` are its WorkbookErrors (sheet, row, column, sentence)."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__([str(error) for error in self.errors], code="plan_workbook")
+
+
+def action_plan_import(*, source, imported_by=None, file_name: str, expected_slug: str | None = None,
+                       dry_run: bool = False) -> PlanImportResult:
+    """Load a plan workbook: a new plan, or a correction of the plan with the same slug.
+
+    All or nothing, in one transaction: every row is ``full_clean()``-ed, and any error refuses the
+    whole file (``PlanImportError`` listing each error by sheet, row and column). A correction may
+    change values (each change is listed and recorded) but not add or remove activities, outline
+    elements, units, footnotes or priority values, nor reorder them: that is a new edition. The
+    values read from the printed text (priority level, target year, budget in USD, countries, links)
+    are derived on the way in, by the code that serves every plan. ``dry_run``: rolled back.
+    """
+    read = plan_workbook_read(source, expected_slug=expected_slug)
+    if read.errors:
+        raise PlanImportError(read.errors)
+    with transaction.atomic():
+        writer = _PlanWriter(read.data)
+        plan = writer.write()
+        if writer.created:
+            outcome = PlanImport.Outcome.CREATED
+        else:
+            outcome = PlanImport.Outcome.CORRECTED if writer.changes else PlanImport.Outcome.UNCHANGED
+        result = PlanImportResult(plan.slug, outcome, writer.counts(), writer.changes, writer.warnings(), dry_run)
+        record = PlanImport(plan=plan, imported_by=imported_by, file_name=file_name[:255], outcome=outcome,
+                            changes=[change.as_json() for change in writer.changes], summary=result.summary())
+        record.full_clean()
+        record.save()
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            result.record = record
+    return result
+
+
+class _PlanWriter:
+    """Writes one PlanData into the database, recording each change to a row that already existed."""
+
+    def __init__(self, data: PlanData):
+        self.data = data
+        self.changes: list[PlanChange] = []
+        self.created = False
+        self.resolver = None
+
+    def counts(self) -> dict[str, int]:
+        return {"activities": len(self.data.activities), "outline elements": len(self.data.elements),
+                "units": len(self.data.units), "footnotes": len(self.data.footnotes)}
+
+    def warnings(self) -> list[str]:
+        warnings = [f"reference to nothing in the plan, kept as text: {where}" for where in self.resolver.unresolved]
+        if self.data.translations:
+            warnings.append(f"{self.data.translations} texts in other languages were read and not stored "
+                            "(translations are not stored yet)")
+        return warnings
+
+    def write(self) -> ActionPlan:
+        slug = self.data.fields["slug"]
+        plan = ActionPlan.objects.select_for_update().filter(slug=slug).first()
+        self.created = plan is None
+        if plan is not None:
+            _check_same_structure(plan, self.data)
+        countries = self._countries()
+        plan = self._plan(plan or ActionPlan(), countries)
+        self._scale(plan)
+        footnotes = self._footnotes(plan)
+        units = self._units(plan, countries)
+        elements = self._elements(plan, units, footnotes)
+        activities = self._activities(plan, elements, units, countries, footnotes)
+        self._links(elements, activities)
+        return plan
+
+    # Setting values, recording what changes on rows that existed.
+    def _set(self, obj, sheet: str, key: str, values: dict):
+        for name, new in values.items():
+            old = getattr(obj, name)
+            if old != new:
+                if obj.pk:
+                    self.changes.append(PlanChange(sheet, key, name, old, new))
+                setattr(obj, name, new)
+
+    def _set_fk(self, obj, sheet: str, key: str, name: str, new):
+        old_id = getattr(obj, f"{name}_id")
+        if old_id != (new.pk if new else None):
+            if obj.pk:
+                old = getattr(obj, name)
+                self.changes.append(PlanChange(sheet, key, name, _label(old), _label(new)))
+            setattr(obj, name, new)
+
+    def _set_m2m(self, obj, sheet: str, key: str, name: str, new: list, existed: bool):
+        manager = getattr(obj, name)
+        if existed:
+            old = list(manager.all())
+            if {item.pk for item in old} == {item.pk for item in new}:
+                return
+            self.changes.append(PlanChange(sheet, key, name, sorted(_label(i) for i in old),
+                                           sorted(_label(i) for i in new)))
+        manager.set(new)
+
+    def _save(self, obj, derived: tuple = ()):
+        """full_clean (which derives the values read from the printed text), record derived changes, save."""
+        before = {name: getattr(obj, name) for name in derived} if obj.pk else {}
+        obj.full_clean()
+        for name, old in before.items():
+            if getattr(obj, name) != old:
+                self.changes.append(PlanChange(obj._sheet, obj._key, name, old, getattr(obj, name)))
+        obj.save()
+
+    def _countries(self) -> dict[str, Country]:
+        existing = Country.objects.in_bulk([row.code for row in self.data.countries], field_name="code")
+        countries = {}
+        for row in self.data.countries:
+            country = existing.get(row.code) or Country(code=row.code)
+            self._set(country, fmt.COUNTRIES, row.code, {"name": row.name})
+            country.full_clean(validate_unique=False)
+            country.save()
+            countries[row.code] = country
+        return countries
+
+    def _plan(self, plan: ActionPlan, countries) -> ActionPlan:
+        existed = plan.pk is not None
+        fields = {name: self.data.fields[name] for name in PLAN_MODEL_FIELDS}
+        self._set(plan, fmt.PLAN, plan.slug or fields["slug"], fields)
+        plan.full_clean()
+        plan.save()
+        range_states = [countries[row.code] for row in self.data.countries if row.range_state]
+        self._set_m2m(plan, fmt.PLAN, plan.slug, "range_states", range_states, existed)
+        return plan
+
+    def _scale(self, plan):
+        existing = {(v.kind, v.printed.lower()): v for v in plan.priority_scale_values.all()}
+        positions: dict[str, int] = {}
+        for value in self.data.scale:
+            position = positions[value.kind] = positions.get(value.kind, 0) + 1
+            row = existing.get((value.kind, value.printed.lower())) or PriorityScaleValue(plan=plan)
+            self._set(row, fmt.PLAN, f"priority {value.kind} {value.printed}", {
+                "kind": value.kind, "scale": value.scale, "printed": value.printed, "level": value.level,
+                "position": position})
+            row.full_clean()
+            row.save()
+
+    def _footnotes(self, plan) -> dict[int, Footnote]:
+        existing = {footnote.number: footnote for footnote in plan.footnotes.all()}
+        footnotes = {}
+        for number, text in self.data.footnotes.items():
+            footnote = existing.get(number) or Footnote(plan=plan, number=number)
+            self._set(footnote, fmt.FOOTNOTES, str(number), {"text": text})
+            footnote.full_clean()
+            footnote.save()
+            footnotes[number] = footnote
+        return footnotes
+
+    def _units(self, plan, countries) -> dict[int, ConservationUnit]:
+        existing = {unit.number: unit for unit in plan.conservation_units.all()}
+        units = {}
+        for row in self.data.units:
+            unit = existing.get(row.number) or ConservationUnit(plan=plan, number=row.number)
+            existed = unit.pk is not None
+            self._set(unit, fmt.UNITS, str(row.number), {
+                "name": row.name, "kind": row.kind, "hotspot_id": row.hotspot_id, "subspecies": row.subspecies,
+                "geographic_area": row.geographic_area, "countries_as_printed": row.countries_as_printed})
+            unit.full_clean()
+            unit.save()
+            self._set_m2m(unit, fmt.UNITS, str(row.number), "countries", [countries[c] for c in row.countries], existed)
+            units[row.number] = unit
+        return units
+
+    def _elements(self, plan, units, footnotes) -> dict[tuple[str, str], PlanElement]:
+        existing = {(e.level, e.code): e for e in plan.elements.select_related("parent", "conservation_unit")}
+        rows = {(row.level, row.code): (position, row) for position, row in enumerate(self.data.elements, 1)}
+        saved: dict[tuple[str, str], PlanElement] = {}
+
+        def save(key):  # parents first, whatever the order of the rows
+            if key in saved:
+                return saved[key]
+            position, row = rows[key]
+            parent = save(row.parent) if row.parent else None
+            element = existing.get(key) or PlanElement(plan=plan, level=row.level, code=row.code)
+            existed = element.pk is not None
+            label = f"{row.level} {row.code}"
+            self._set(element, fmt.OUTLINE, label, {"title": row.title, "position": position})
+            self._set_fk(element, fmt.OUTLINE, label, "parent", parent)
+            self._set_fk(element, fmt.OUTLINE, label, "conservation_unit", units.get(row.conservation_unit))
+            element.full_clean()
+            element.save()
+            self._set_m2m(element, fmt.OUTLINE, label, "footnotes", [footnotes[n] for n in row.footnotes], existed)
+            element._existed = existed
+            saved[key] = element
+            return element
+
+        for key in rows:
+            save(key)
+        return saved
+
+    def _activities(self, plan, elements, units, countries, footnotes) -> dict[str, Activity]:
+        existing = {a.key: a for a in Activity.objects.filter(plan=plan).select_related(
+            "plan", "section", "theme", "objective", "result", "conservation_unit")}
+        scale_of = {value.kind: value.scale for value in self.data.scale}
+        saved = {}
+        for position, row in enumerate(self.data.activities, 1):
+            activity = existing.get(row.key) or Activity(plan=plan, key=row.key, priority_scale=scale_of[row.kind])
+            existed = activity.pk is not None
+            activity._sheet, activity._key, activity._existed = fmt.ACTIVITIES, row.key, existed
+            self._set(activity, fmt.ACTIVITIES, row.key, {
+                "kind": row.kind, "code": row.code, "position": position, "text": row.text,
+                "priority": row.priority, "actor": row.actor, "indicator": row.indicator, "timeline": row.timeline,
+                "budget": row.budget, "cami_pow": row.cami_pow, "applicability": row.applicability,
+                "editorial_note": row.editorial_note})
+            for level in OUTLINE_FK_LEVELS:
+                code = row.outline.get(level)
+                self._set_fk(activity, fmt.ACTIVITIES, row.key, level, elements[(level, code)] if code else None)
+            self._set_fk(activity, fmt.ACTIVITIES, row.key, "conservation_unit", units.get(row.conservation_unit))
+            self._save(activity, derived=DERIVED_ACTIVITY_FIELDS)
+            self._set_m2m(activity, fmt.ACTIVITIES, row.key, "countries", [countries[c] for c in row.countries],
+                          existed)
+            self._set_m2m(activity, fmt.ACTIVITIES, row.key, "footnotes", [footnotes[n] for n in row.footnotes],
+                          existed)
+            saved[row.key] = activity
+        return saved
+
+    def _links(self, elements, activities):
+        """Cross-references read from the printed texts (actionplans.references), as for every plan."""
+        data = self.data
+        self.resolver = ReferenceResolver(
+            activities=[(row.key, row.code, data.root_of(*row.parent)) for row in data.activities],
+            elements=[(row.level, row.code, data.root_of(row.level, row.code)) for row in data.elements],
+        )
+        for row in data.elements:
+            element = elements[(row.level, row.code)]
+            keys, linked = self.resolver.resolve(f"{row.level} {row.code}", data.root_of(row.level, row.code),
+                                                 [row.title])
+            label = f"{row.level} {row.code}"
+            self._set_m2m(element, fmt.OUTLINE, label, "linked_activities", [activities[k] for k in keys],
+                          element._existed)
+            self._set_m2m(element, fmt.OUTLINE, label, "linked_elements", [elements[e] for e in linked],
+                          element._existed)
+        for row in data.activities:
+            activity = activities[row.key]
+            keys, linked = self.resolver.resolve(f"{row.kind} {row.key}", data.root_of(*row.parent),
+                                                 [row.text, row.actor, row.indicator])
+            self._set_m2m(activity, fmt.ACTIVITIES, row.key, "linked_activities", [activities[k] for k in keys],
+                          activity._existed)
+            self._set_m2m(activity, fmt.ACTIVITIES, row.key, "linked_elements", [elements[e] for e in linked],
+                          activity._existed)
+
+
+PLAN_MODEL_FIELDS = ("slug", "title", "short_title", "species_common_name", "species_scientific_name",
+                     "period_start", "period_end", "document_symbol", "goal", "vision")
+OUTLINE_FK_LEVELS = ("section", "theme", "objective", "result")
+DERIVED_ACTIVITY_FIELDS = ("priority_scale", "priority_level", "target_year", "budget_usd", "budget_basis")
+
+
+def _label(obj) -> str | None:
+    if obj is None:
+        return None
+    if isinstance(obj, PlanElement):
+        return f"{obj.level} {obj.code}"
+    if isinstance(obj, Country):
+        return obj.code
+    if isinstance(obj, ConservationUnit | Footnote):
+        return str(obj.number)
+    if isinstance(obj, Activity):
+        return obj.key
+    return str(obj)
+
+
+def _check_same_structure(plan: ActionPlan, data: PlanData):
+    """A correction keeps the plan's rows and their order: refuse, naming each, what would add or remove one."""
+    errors = []
+    sets = [
+        (fmt.ACTIVITIES, "key", list(plan.activities.order_by("position").values_list("key", flat=True)),
+         [(row.key, row.row) for row in data.activities], "activity"),
+        (fmt.OUTLINE, "code", [f"{level} {code}" for level, code in
+                               plan.elements.order_by("position").values_list("level", "code")],
+         [(f"{row.level} {row.code}", row.row) for row in data.elements], "outline element"),
+        (fmt.UNITS, "number", [str(n) for n in plan.conservation_units.order_by("number").values_list("number", flat=True)],
+         [(str(row.number), row.row) for row in data.units], "conservation unit"),
+        (fmt.FOOTNOTES, "number", [str(n) for n in plan.footnotes.order_by("number").values_list("number", flat=True)],
+         [(str(number), None) for number in data.footnotes], "footnote"),
+        (fmt.PLAN, "printed", [f"{kind} {printed.lower()}" for kind, printed in
+                               plan.priority_scale_values.values_list("kind", "printed")],
+         [(f"{value.kind} {value.printed.lower()}", None) for value in data.scale], "priority value"),
+    ]
+    for sheet, column, current, rows, noun in sets:
+        current_set = set(current)
+        for key, row in rows:
+            if key not in current_set:
+                errors.append(WorkbookError(
+                    _("%(noun)s %(key)s is not in the current plan “%(slug)s”: a correction may not add one "
+                      "(a new edition will).") % {"noun": noun, "key": key, "slug": plan.slug}, sheet, row, column))
+        for key in sorted(current_set - {key for key, _row in rows}):
+            errors.append(WorkbookError(
+                _("%(noun)s %(key)s of the current plan “%(slug)s” is missing: a correction may not remove one "
+                  "(a new edition will), and nothing is deleted.") % {"noun": noun, "key": key, "slug": plan.slug},
+                sheet, None, column))
+        if sheet in (fmt.ACTIVITIES, fmt.OUTLINE) and not errors and [key for key, _row in rows] != current:
+            first = next(i for i, (key, _row) in enumerate(rows) if key != current[i])
+            errors.append(WorkbookError(
+                _("%(key)s is not where the current plan has it (it has %(expected)s here): a correction keeps "
+                  "the order of the rows.") % {"key": rows[first][0], "expected": current[first]},
+                sheet, rows[first][1], column))
+    if errors:
+        raise PlanImportError(errors)
