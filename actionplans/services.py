@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import serializers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -223,13 +223,21 @@ class _PlanWriter:
                                            sorted(_label(i) for i in new)))
         manager.set(new)
 
-    def _save(self, obj, derived: tuple = ()):
-        """full_clean (which derives the values read from the printed text), record derived changes, save."""
+    def _save(self, obj, sheet: str, row: int | None, derived: tuple = ()):
+        """full_clean (which derives the values read from the printed text), record derived changes, save.
+
+        What the models refuse (a text too long for its field, ...) refuses the file, naming the row.
+        """
         before = {name: getattr(obj, name) for name in derived} if obj.pk else {}
-        obj.full_clean()
+        try:
+            obj.full_clean()
+        except ValidationError as error:
+            raise PlanImportError([
+                WorkbookError(message, sheet, row, COLUMN_OF_FIELD.get(name, name) if name != NON_FIELD_ERRORS else None)
+                for name, messages in error.message_dict.items() for message in messages]) from error
         for name, old in before.items():
             if getattr(obj, name) != old:
-                self.changes.append(PlanChange(obj._sheet, obj._key, name, old, getattr(obj, name)))
+                self.changes.append(PlanChange(sheet, obj.key, name, old, getattr(obj, name)))
         obj.save()
 
     def _countries(self) -> dict[str, Country]:
@@ -238,8 +246,7 @@ class _PlanWriter:
         for row in self.data.countries:
             country = existing.get(row.code) or Country(code=row.code)
             self._set(country, fmt.COUNTRIES, row.code, {"name": row.name})
-            country.full_clean(validate_unique=False)
-            country.save()
+            self._save(country, fmt.COUNTRIES, None)
             countries[row.code] = country
         return countries
 
@@ -247,8 +254,7 @@ class _PlanWriter:
         existed = plan.pk is not None
         fields = {name: self.data.fields[name] for name in PLAN_MODEL_FIELDS}
         self._set(plan, fmt.PLAN, plan.slug or fields["slug"], fields)
-        plan.full_clean()
-        plan.save()
+        self._save(plan, fmt.PLAN, None)
         range_states = [countries[row.code] for row in self.data.countries if row.range_state]
         self._set_m2m(plan, fmt.PLAN, plan.slug, "range_states", range_states, existed)
         return plan
@@ -262,8 +268,7 @@ class _PlanWriter:
             self._set(row, fmt.PLAN, f"priority {value.kind} {value.printed}", {
                 "kind": value.kind, "scale": value.scale, "printed": value.printed, "level": value.level,
                 "position": position})
-            row.full_clean()
-            row.save()
+            self._save(row, fmt.PLAN, None)
 
     def _footnotes(self, plan) -> dict[int, Footnote]:
         existing = {footnote.number: footnote for footnote in plan.footnotes.all()}
@@ -271,8 +276,7 @@ class _PlanWriter:
         for number, text in self.data.footnotes.items():
             footnote = existing.get(number) or Footnote(plan=plan, number=number)
             self._set(footnote, fmt.FOOTNOTES, str(number), {"text": text})
-            footnote.full_clean()
-            footnote.save()
+            self._save(footnote, fmt.FOOTNOTES, None)
             footnotes[number] = footnote
         return footnotes
 
@@ -285,8 +289,7 @@ class _PlanWriter:
             self._set(unit, fmt.UNITS, str(row.number), {
                 "name": row.name, "kind": row.kind, "hotspot_id": row.hotspot_id, "subspecies": row.subspecies,
                 "geographic_area": row.geographic_area, "countries_as_printed": row.countries_as_printed})
-            unit.full_clean()
-            unit.save()
+            self._save(unit, fmt.UNITS, row.row)
             self._set_m2m(unit, fmt.UNITS, str(row.number), "countries", [countries[c] for c in row.countries], existed)
             units[row.number] = unit
         return units
@@ -307,8 +310,7 @@ class _PlanWriter:
             self._set(element, fmt.OUTLINE, label, {"title": row.title, "position": position})
             self._set_fk(element, fmt.OUTLINE, label, "parent", parent)
             self._set_fk(element, fmt.OUTLINE, label, "conservation_unit", units.get(row.conservation_unit))
-            element.full_clean()
-            element.save()
+            self._save(element, fmt.OUTLINE, row.row)
             self._set_m2m(element, fmt.OUTLINE, label, "footnotes", [footnotes[n] for n in row.footnotes], existed)
             element._existed = existed
             saved[key] = element
@@ -326,7 +328,7 @@ class _PlanWriter:
         for position, row in enumerate(self.data.activities, 1):
             activity = existing.get(row.key) or Activity(plan=plan, key=row.key, priority_scale=scale_of[row.kind])
             existed = activity.pk is not None
-            activity._sheet, activity._key, activity._existed = fmt.ACTIVITIES, row.key, existed
+            activity._existed = existed
             self._set(activity, fmt.ACTIVITIES, row.key, {
                 "kind": row.kind, "code": row.code, "position": position, "text": row.text,
                 "priority": row.priority, "actor": row.actor, "indicator": row.indicator, "timeline": row.timeline,
@@ -336,7 +338,7 @@ class _PlanWriter:
                 code = row.outline.get(level)
                 self._set_fk(activity, fmt.ACTIVITIES, row.key, level, elements[(level, code)] if code else None)
             self._set_fk(activity, fmt.ACTIVITIES, row.key, "conservation_unit", units.get(row.conservation_unit))
-            self._save(activity, derived=DERIVED_ACTIVITY_FIELDS)
+            self._save(activity, fmt.ACTIVITIES, row.row, derived=DERIVED_ACTIVITY_FIELDS)
             self._set_m2m(activity, fmt.ACTIVITIES, row.key, "countries", [countries[c] for c in row.countries],
                           existed)
             self._set_m2m(activity, fmt.ACTIVITIES, row.key, "footnotes", [footnotes[n] for n in row.footnotes],
@@ -373,6 +375,9 @@ class _PlanWriter:
 PLAN_MODEL_FIELDS = ("slug", "title", "short_title", "species_common_name", "species_scientific_name",
                      "period_start", "period_end", "document_symbol", "goal", "vision")
 OUTLINE_FK_LEVELS = ("section", "theme", "objective", "result")
+# A model field named differently in the workbook.
+COLUMN_OF_FIELD = {"section": "parent", "theme": "parent", "objective": "parent", "result": "parent",
+                   "period_start": "value", "period_end": "value", "title": "title"}
 DERIVED_ACTIVITY_FIELDS = ("priority_scale", "priority_level", "target_year", "budget_usd", "budget_basis")
 
 

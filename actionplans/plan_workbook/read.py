@@ -233,13 +233,24 @@ class _Reader:
         self.errors.append(WorkbookError(message, sheet, row, column))
 
     def read(self, expected_slug):
-        if fmt.PLAN in self.sheets:
-            self._plan(expected_slug)
+        # A missing sheet or a broken header row is reported alone: reading the rows would only
+        # repeat it (every unit "missing" when the sheet Units is).
+        if len(self.sheets) < len(fmt.DATA_SHEETS):
+            return
+        headers = {}
+        for sheet in fmt.DATA_SHEETS[1:]:
+            rows = self.sheets[sheet]
+            if not rows:
+                self.error(_("The header row is missing."), sheet, 1)
+            else:
+                headers[sheet] = self._header(sheet, rows[0], 1, fmt.COLUMNS[sheet])
+        if self.errors:
+            return
+        self._plan(expected_slug)
         for sheet, method in ((fmt.FOOTNOTES, self._footnotes), (fmt.COUNTRIES, self._countries),
                               (fmt.UNITS, self._units), (fmt.OUTLINE, self._outline),
                               (fmt.ACTIVITIES, self._activities)):
-            if sheet in self.sheets:
-                method(self._rows(sheet, self.sheets[sheet]))
+            method(self._body(sheet, self.sheets[sheet][1:], 2, headers[sheet]))
 
     # Rows of a sheet as {column: text}, with the header checked and formulas refused.
     def _rows(self, sheet: str, rows: list, start: int = 0) -> list[tuple[int, dict]]:
