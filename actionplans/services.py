@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from conservation_units.models import ConservationUnit, Country
@@ -113,10 +114,15 @@ class PlanImportResult:
     record: PlanImport | None = None
 
     def summary(self) -> str:
-        counts = ", ".join(f"{count} {name}" for name, count in self.counts.items())
-        verb = {"created": "created", "corrected": f"corrected, {len(self.changes)} values changed",
-                "unchanged": "unchanged"}[self.outcome]
-        return f"{self.slug}: {verb} ({counts}){' [dry run: nothing saved]' if self.dry_run else ''}"
+        values = {"slug": self.slug, "changed": len(self.changes), **{
+            name.replace(" ", "_"): count for name, count in self.counts.items()}}
+        line = {
+            "created": _("%(slug)s: created (%(activities)s activities, %(outline_elements)s outline elements, "
+                         "%(units)s units, %(footnotes)s footnotes)"),
+            "corrected": _("%(slug)s: corrected, %(changed)s values changed (%(activities)s activities)"),
+            "unchanged": _("%(slug)s: unchanged (%(activities)s activities)"),
+        }[self.outcome] % values
+        return line + (" " + _("[dry run: nothing saved]") if self.dry_run else "")
 
 
 class PlanImportError(ValidationError):
@@ -174,10 +180,11 @@ class _PlanWriter:
                 "units": len(self.data.units), "footnotes": len(self.data.footnotes)}
 
     def warnings(self) -> list[str]:
-        warnings = [f"reference to nothing in the plan, kept as text: {where}" for where in self.resolver.unresolved]
+        warnings = [_("A reference to nothing in the plan, kept as text: %(where)s") % {"where": where}
+                    for where in self.resolver.unresolved]
         if self.data.translations:
-            warnings.append(f"{self.data.translations} texts in other languages were read and not stored "
-                            "(translations are not stored yet)")
+            warnings.append(_("%(count)s texts in other languages were read and not stored (translations are not "
+                              "stored yet).") % {"count": self.data.translations})
         return warnings
 
     def write(self) -> ActionPlan:
@@ -398,6 +405,9 @@ def _label(obj) -> str | None:
 def _check_same_structure(plan: ActionPlan, data: PlanData):
     """A correction keeps the plan's rows and their order: refuse, naming each, what would add or remove one."""
     errors = []
+    nouns = {"activity": _("activity"), "outline element": _("outline element"),
+             "conservation unit": _("conservation unit"), "footnote": _("footnote"),
+             "priority value": _("priority value")}
     sets = [
         (fmt.ACTIVITIES, "key", list(plan.activities.order_by("position").values_list("key", flat=True)),
          [(row.key, row.row) for row in data.activities], "activity"),
@@ -413,6 +423,7 @@ def _check_same_structure(plan: ActionPlan, data: PlanData):
          [(f"{value.kind} {value.printed.lower()}", None) for value in data.scale], "priority value"),
     ]
     for sheet, column, current, rows, noun in sets:
+        noun = capfirst(nouns[noun])
         current_set = set(current)
         for key, row in rows:
             if key not in current_set:

@@ -183,7 +183,7 @@ def test_a_correction_that_adds_an_activity_is_refused(workbooks):
 
     with pytest.raises(PlanImportError) as error:
         action_plan_import(source=edit(workbooks["argali"], add), imported_by=None, file_name="x.xlsx")
-    assert "Sheet “Activities”, row 168, column “key”: activity 1.99 is not in the current plan" in error.value.messages[0]
+    assert "Sheet “Activities”, row 168, column “key”: Activity 1.99 is not in the current plan" in error.value.messages[0]
     assert not Activity.objects.filter(key="1.99").exists()
     assert not PlanImport.objects.exists()
 
@@ -192,7 +192,7 @@ def test_a_correction_that_removes_an_activity_is_refused(workbooks):
     with pytest.raises(PlanImportError) as error:
         action_plan_import(source=edit(workbooks["argali"], lambda book: book[fmt.ACTIVITIES].delete_rows(3)),
                            imported_by=None, file_name="x.xlsx")
-    assert "activity 1.2 of the current plan “argali” is missing" in error.value.messages[0]
+    assert "Activity 1.2 of the current plan “argali” is missing" in error.value.messages[0]
     assert Activity.objects.filter(plan__slug="argali").count() == 166
 
 
