@@ -174,6 +174,7 @@ class _PlanWriter:
         self.changes: list[PlanChange] = []
         self.created = False
         self.resolver = None
+        self.scale_values = []
 
     def counts(self) -> dict[str, int]:
         return {"activities": len(self.data.activities), "outline elements": len(self.data.elements),
@@ -196,6 +197,7 @@ class _PlanWriter:
         countries = self._countries()
         plan = self._plan(plan or ActionPlan(), countries)
         self._scale(plan)
+        self.scale_values = list(plan.priority_scale_values.all())
         footnotes = self._footnotes(plan)
         units = self._units(plan, countries)
         elements = self._elements(plan, units, footnotes)
@@ -230,12 +232,18 @@ class _PlanWriter:
                                            sorted(_label(i) for i in new)))
         manager.set(new)
 
-    def _save(self, obj, sheet: str, row: int | None, derived: tuple = ()):
+    def _save(self, obj, sheet: str, row: int | None, derived: tuple = (), since: int | None = None):
         """full_clean (which derives the values read from the printed text), record derived changes, save.
 
         What the models refuse (a text too long for its field, ...) refuses the file, naming the row.
+        ``since``: the number of changes before this row's; a row that existed and changes nothing is left alone.
         """
         before = {name: getattr(obj, name) for name in derived} if obj.pk else {}
+        if obj.pk and since is not None and len(self.changes) == since:
+            if derived:
+                obj.derive_normalised_fields(self.scale_values)
+            if all(getattr(obj, name) == old for name, old in before.items()):
+                return  # a row the workbook leaves as it is: nothing to check or write
         try:
             obj.full_clean()
         except ValidationError as error:
@@ -251,17 +259,17 @@ class _PlanWriter:
         existing = Country.objects.in_bulk([row.code for row in self.data.countries], field_name="code")
         countries = {}
         for row in self.data.countries:
-            country = existing.get(row.code) or Country(code=row.code)
+            country, since = existing.get(row.code) or Country(code=row.code), len(self.changes)
             self._set(country, fmt.COUNTRIES, row.code, {"name": row.name})
-            self._save(country, fmt.COUNTRIES, None)
+            self._save(country, fmt.COUNTRIES, None, since=since)
             countries[row.code] = country
         return countries
 
     def _plan(self, plan: ActionPlan, countries) -> ActionPlan:
-        existed = plan.pk is not None
+        existed, since = plan.pk is not None, len(self.changes)
         fields = {name: self.data.fields[name] for name in PLAN_MODEL_FIELDS}
         self._set(plan, fmt.PLAN, plan.slug or fields["slug"], fields)
-        self._save(plan, fmt.PLAN, None)
+        self._save(plan, fmt.PLAN, None, since=since)
         range_states = [countries[row.code] for row in self.data.countries if row.range_state]
         self._set_m2m(plan, fmt.PLAN, plan.slug, "range_states", range_states, existed)
         return plan
@@ -272,37 +280,39 @@ class _PlanWriter:
         for value in self.data.scale:
             position = positions[value.kind] = positions.get(value.kind, 0) + 1
             row = existing.get((value.kind, value.printed.lower())) or PriorityScaleValue(plan=plan)
+            since = len(self.changes)
             self._set(row, fmt.PLAN, f"priority {value.kind} {value.printed}", {
                 "kind": value.kind, "scale": value.scale, "printed": value.printed, "level": value.level,
                 "position": position})
-            self._save(row, fmt.PLAN, None)
+            self._save(row, fmt.PLAN, None, since=since)
 
     def _footnotes(self, plan) -> dict[int, Footnote]:
         existing = {footnote.number: footnote for footnote in plan.footnotes.all()}
         footnotes = {}
         for number, text in self.data.footnotes.items():
-            footnote = existing.get(number) or Footnote(plan=plan, number=number)
+            footnote, since = existing.get(number) or Footnote(plan=plan, number=number), len(self.changes)
             self._set(footnote, fmt.FOOTNOTES, str(number), {"text": text})
-            self._save(footnote, fmt.FOOTNOTES, None)
+            self._save(footnote, fmt.FOOTNOTES, None, since=since)
             footnotes[number] = footnote
         return footnotes
 
     def _units(self, plan, countries) -> dict[int, ConservationUnit]:
-        existing = {unit.number: unit for unit in plan.conservation_units.all()}
+        existing = {unit.number: unit for unit in plan.conservation_units.prefetch_related("countries")}
         units = {}
         for row in self.data.units:
             unit = existing.get(row.number) or ConservationUnit(plan=plan, number=row.number)
-            existed = unit.pk is not None
+            existed, since = unit.pk is not None, len(self.changes)
             self._set(unit, fmt.UNITS, str(row.number), {
                 "name": row.name, "kind": row.kind, "hotspot_id": row.hotspot_id, "subspecies": row.subspecies,
                 "geographic_area": row.geographic_area, "countries_as_printed": row.countries_as_printed})
-            self._save(unit, fmt.UNITS, row.row)
+            self._save(unit, fmt.UNITS, row.row, since=since)
             self._set_m2m(unit, fmt.UNITS, str(row.number), "countries", [countries[c] for c in row.countries], existed)
             units[row.number] = unit
         return units
 
     def _elements(self, plan, units, footnotes) -> dict[tuple[str, str], PlanElement]:
-        existing = {(e.level, e.code): e for e in plan.elements.select_related("parent", "conservation_unit")}
+        existing = {(e.level, e.code): e for e in plan.elements.select_related("parent", "conservation_unit")
+                    .prefetch_related("footnotes", "linked_activities", "linked_elements")}
         rows = {(row.level, row.code): (position, row) for position, row in enumerate(self.data.elements, 1)}
         saved: dict[tuple[str, str], PlanElement] = {}
 
@@ -312,12 +322,12 @@ class _PlanWriter:
             position, row = rows[key]
             parent = save(row.parent) if row.parent else None
             element = existing.get(key) or PlanElement(plan=plan, level=row.level, code=row.code)
-            existed = element.pk is not None
+            existed, since = element.pk is not None, len(self.changes)
             label = f"{row.level} {row.code}"
             self._set(element, fmt.OUTLINE, label, {"title": row.title, "position": position})
             self._set_fk(element, fmt.OUTLINE, label, "parent", parent)
             self._set_fk(element, fmt.OUTLINE, label, "conservation_unit", units.get(row.conservation_unit))
-            self._save(element, fmt.OUTLINE, row.row)
+            self._save(element, fmt.OUTLINE, row.row, since=since)
             self._set_m2m(element, fmt.OUTLINE, label, "footnotes", [footnotes[n] for n in row.footnotes], existed)
             element._existed = existed
             saved[key] = element
@@ -329,12 +339,13 @@ class _PlanWriter:
 
     def _activities(self, plan, elements, units, countries, footnotes) -> dict[str, Activity]:
         existing = {a.key: a for a in Activity.objects.filter(plan=plan).select_related(
-            "plan", "section", "theme", "objective", "result", "conservation_unit")}
+            "plan", "section", "theme", "objective", "result", "conservation_unit",
+        ).prefetch_related("countries", "footnotes", "linked_activities", "linked_elements")}
         scale_of = {value.kind: value.scale for value in self.data.scale}
         saved = {}
         for position, row in enumerate(self.data.activities, 1):
             activity = existing.get(row.key) or Activity(plan=plan, key=row.key, priority_scale=scale_of[row.kind])
-            existed = activity.pk is not None
+            existed, since = activity.pk is not None, len(self.changes)
             activity._existed = existed
             self._set(activity, fmt.ACTIVITIES, row.key, {
                 "kind": row.kind, "code": row.code, "position": position, "text": row.text,
@@ -345,7 +356,7 @@ class _PlanWriter:
                 code = row.outline.get(level)
                 self._set_fk(activity, fmt.ACTIVITIES, row.key, level, elements[(level, code)] if code else None)
             self._set_fk(activity, fmt.ACTIVITIES, row.key, "conservation_unit", units.get(row.conservation_unit))
-            self._save(activity, fmt.ACTIVITIES, row.row, derived=DERIVED_ACTIVITY_FIELDS)
+            self._save(activity, fmt.ACTIVITIES, row.row, derived=DERIVED_ACTIVITY_FIELDS, since=since)
             self._set_m2m(activity, fmt.ACTIVITIES, row.key, "countries", [countries[c] for c in row.countries],
                           existed)
             self._set_m2m(activity, fmt.ACTIVITIES, row.key, "footnotes", [footnotes[n] for n in row.footnotes],

@@ -327,3 +327,17 @@ def test_export_command_writes_a_workbook_import_reads_back(tmp_path, real_plans
     path = tmp_path / "leopard.xlsx"
     call_command("export_plan", "persian-leopard", str(path), verbosity=0)
     assert plan_workbook_read(path.read_bytes()).errors == []
+
+
+def test_export_and_an_unchanged_correction_take_as_many_queries_for_either_plan(real_plans, workbooks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for slug in PLANS:
+        with CaptureQueriesContext(connection) as export:
+            plan_workbook_build(plan=real_plans[slug])
+        with CaptureQueriesContext(connection) as correction:
+            action_plan_import(source=workbooks[slug], imported_by=None, file_name="x.xlsx", dry_run=True)
+        counts[slug] = (len(export.captured_queries), len(correction.captured_queries))
+    assert counts["argali"] == counts["persian-leopard"], counts
