@@ -15,6 +15,7 @@ from conservation_units.models import ConservationUnit, Country
 
 from .models import ActionPlan, Activity, Footnote, PlanElement, PlanImport, PriorityScaleValue
 from .plan_workbook import format as fmt
+from .plan_workbook.export import PLAN_FIELDS_KEY, plan_rows
 from .plan_workbook.read import PlanData, WorkbookError, plan_workbook_read
 from .references import ReferenceResolver
 
@@ -192,8 +193,10 @@ class _PlanWriter:
         slug = self.data.fields["slug"]
         plan = ActionPlan.objects.select_for_update().filter(slug=slug).first()
         self.created = plan is None
+        current = {}
         if plan is not None:
             _check_same_structure(plan, self.data)
+            current = plan_rows(plan).fingerprints()
         countries = self._countries()
         plan = self._plan(plan or ActionPlan(), countries)
         self._scale(plan)
@@ -203,7 +206,30 @@ class _PlanWriter:
         elements = self._elements(plan, units, footnotes)
         activities = self._activities(plan, elements, units, countries, footnotes)
         self._links(elements, activities)
+        if current:
+            self._refuse_overwriting(plan, current)
         return plan
+
+    def _refuse_overwriting(self, plan, current: dict):
+        """Refuse a change to a row that the tracker changed after the workbook was exported (an edit in the
+        admin, another import): it would be overwritten silently. A workbook with no record of the export
+        (not written by export_plan) is not checked: its changes are listed and recorded."""
+        rows = {(fmt.ACTIVITIES, a.key): a.row for a in self.data.activities}
+        rows.update({(fmt.OUTLINE, f"{e.level} {e.code}"): e.row for e in self.data.elements})
+        rows.update({(fmt.UNITS, str(u.number)): u.row for u in self.data.units})
+        errors = []
+        for change in self.changes:
+            if change.field in DERIVED_ACTIVITY_FIELDS or change.field.startswith("linked_"):
+                continue  # they follow the printed values
+            key = (change.sheet, PLAN_FIELDS_KEY if (change.sheet, change.key) == (fmt.PLAN, plan.slug) else change.key)
+            base = self.data.fingerprints.get(key)
+            if base is not None and current.get(key) != base:
+                errors.append(WorkbookError(
+                    _("%(key)s was changed in the tracker after this workbook was exported; saving it would "
+                      "overwrite that change: export the plan again and make the correction there.")
+                    % {"key": change.key}, change.sheet, rows.get(key), change.field))
+        if errors:
+            raise PlanImportError(list(dict.fromkeys(errors)))
 
     # Setting values, recording what changes on rows that existed.
     def _set(self, obj, sheet: str, key: str, values: dict):

@@ -1,7 +1,10 @@
 """A plan as a plan workbook (``format``): ``plan_workbook_build(plan=) -> bytes``."""
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+from dataclasses import dataclass
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -28,9 +31,9 @@ def plan_workbook_build(*, plan: ActionPlan | None) -> bytes:
     if plan is None:
         _plan_rows(sheets[fmt.PLAN], {}, [])
     else:
-        _fill(plan, sheets)
+        _fill(plan, book, sheets)
     for sheet in sheets.values():
-        for column in sheet.columns:
+        for column in sheet.iter_cols(max_row=1):
             sheet.column_dimensions[column[0].column_letter].width = 18
     stream = io.BytesIO()
     book.save(stream)
@@ -74,30 +77,59 @@ def _translated(sheet_name: str, values: dict) -> list:
     return row
 
 
-def _fill(plan: ActionPlan, sheets: dict):
+@dataclass
+class PlanRows:
+    """What the export writes, as plain values: per sheet, each row's key and values by column."""
+
+    fields: dict
+    scale: list[list]
+    sheets: dict[str, list[tuple[str, dict]]]
+
+    def fingerprints(self) -> dict[tuple[str, str], str]:
+        """(sheet, key) -> a digest of the row's values: what a correction checks the tracker still holds."""
+        found = {(fmt.PLAN, PLAN_FIELDS_KEY): _digest(self.fields)}
+        for row in self.scale:  # kind, scale, printed, level
+            found[(fmt.PLAN, scale_key(row[0], row[2]))] = _digest(row)
+        for sheet, rows in self.sheets.items():
+            found.update({(sheet, key): _digest(values) for key, values in rows})
+        return found
+
+
+PLAN_FIELDS_KEY = "fields"
+
+
+def scale_key(kind: str, printed: str) -> str:
+    return f"priority {kind} {printed}"
+
+
+def _digest(values) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
+def plan_rows(plan: ActionPlan) -> PlanRows:
+    """The plan's rows as the workbook holds them, in a constant number of queries."""
     plan = ActionPlan.objects.prefetch_related("range_states").get(pk=plan.pk)
+    range_states = sorted(plan.range_states.all(), key=lambda country: country.code)
     fields = {name: getattr(plan, name) for name, _help in fmt.PLAN_FIELDS if name != "languages"}
     fields["languages"] = "en"
-    _plan_rows(sheets[fmt.PLAN], fields, _scale_rows(plan))
-    range_states = sorted(plan.range_states.all(), key=lambda country: country.code)
+    sheets = {name: [] for name in fmt.DATA_SHEETS if name != fmt.PLAN}
     others = Country.objects.filter(conservation_units__plan=plan).exclude(action_plans=plan).distinct()
     for country in range_states + sorted(others, key=lambda country: country.code):
-        _row(sheets[fmt.COUNTRIES], _translated(fmt.COUNTRIES, {
-            "code": country.code, "name": country.name,
-            "range_state": "yes" if country in range_states else "no"}))
+        sheets[fmt.COUNTRIES].append((country.code, {
+            "code": country.code, "name": country.name, "range_state": "yes" if country in range_states else "no"}))
     units = {}
     for unit in plan.conservation_units.prefetch_related("countries").order_by("number"):
         codes = {country.code for country in unit.countries.all()}
         # "unit" in an activity's countries: the unit's countries that are range states of the plan.
         units[unit.pk] = codes & {country.code for country in range_states}
-        _row(sheets[fmt.UNITS], _translated(fmt.UNITS, {
+        sheets[fmt.UNITS].append((str(unit.number), {
             "number": unit.number, "name": unit.name, "kind": unit.kind, "countries": _codes(codes),
             "countries_as_printed": unit.countries_as_printed, "hotspot_id": unit.hotspot_id,
             "subspecies": unit.subspecies, "geographic_area": unit.geographic_area,
         }))
     elements = plan.elements.select_related("parent", "conservation_unit").prefetch_related("footnotes")
     for element in elements.order_by("position"):
-        _row(sheets[fmt.OUTLINE], _translated(fmt.OUTLINE, {
+        sheets[fmt.OUTLINE].append((f"{element.level} {element.code}", {
             "level": element.level, "code": element.code, "title": element.title,
             "parent": _element_ref(element.parent),
             "conservation_unit": element.conservation_unit.number if element.conservation_unit else "",
@@ -105,9 +137,29 @@ def _fill(plan: ActionPlan, sheets: dict):
         }))
     all_states = {country.code for country in range_states}
     for activity in Activity.objects.filter(plan=plan).with_related().order_by("position"):
-        _row(sheets[fmt.ACTIVITIES], _translated(fmt.ACTIVITIES, _activity_values(activity, all_states, units)))
+        sheets[fmt.ACTIVITIES].append((activity.key, _activity_values(activity, all_states, units)))
     for footnote in plan.footnotes.order_by("number"):
-        _row(sheets[fmt.FOOTNOTES], _translated(fmt.FOOTNOTES, {"number": footnote.number, "text": footnote.text}))
+        sheets[fmt.FOOTNOTES].append((str(footnote.number), {"number": footnote.number, "text": footnote.text}))
+    fields_with_states = {**fields, "range_states": sorted(all_states)}
+    return PlanRows(fields_with_states, _scale_rows(plan), sheets)
+
+
+def _fill(plan: ActionPlan, book, sheets: dict):
+    rows = plan_rows(plan)
+    _plan_rows(sheets[fmt.PLAN], rows.fields, rows.scale)
+    for name, sheet_rows in rows.sheets.items():
+        for _key, values in sheet_rows:
+            _row(sheets[name], _translated(name, values))
+    _meta(book, rows)
+
+
+def _meta(book, rows: PlanRows):
+    """A very hidden sheet: each row's digest at export, so that a correction can tell what changed since."""
+    sheet = book.create_sheet(fmt.META)
+    sheet.sheet_state = "veryHidden"
+    _row(sheet, ["sheet", "key", "fingerprint"])
+    for (name, key), digest in rows.fingerprints().items():
+        _row(sheet, [name, key, digest])
 
 
 def _plan_rows(sheet, fields: dict, scale: list[list]):

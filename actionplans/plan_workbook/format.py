@@ -20,6 +20,8 @@ OUTLINE = "Outline"
 ACTIVITIES = "Activities"
 FOOTNOTES = "Footnotes"
 DATA_SHEETS = (PLAN, COUNTRIES, UNITS, OUTLINE, ACTIVITIES, FOOTNOTES)
+# Very hidden, written by the export: a digest of each row as exported (read by a correction).
+META = "_meta"
 
 # The same limits as the country workbook upload (reporting/workbook.py; a test holds them equal),
 # checked by cami.archives before openpyxl opens anything, and the file's own size.

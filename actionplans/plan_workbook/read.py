@@ -124,6 +124,7 @@ class PlanData:
     activities: list[ActivityRow] = field(default_factory=list)
     footnotes: dict[int, str] = field(default_factory=dict)
     translations: int = 0  # non-empty <column>_<language> cells, read and not stored yet
+    fingerprints: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, key) -> digest at export
 
     def root_of(self, level: str, code: str) -> str:
         """The top element of the branch (level, code) sits in, as "level code"."""
@@ -205,6 +206,8 @@ def _open(raw: bytes, errors) -> dict | None:
                                             sheet=name))
                 continue
             sheets[name] = [list(row) for row in book[name].iter_rows()]
+        if fmt.META in book.sheetnames:
+            sheets[fmt.META] = [list(row) for row in book[fmt.META].iter_rows(values_only=True)]
         return sheets
     finally:
         book.close()
@@ -235,8 +238,11 @@ class _Reader:
     def read(self, expected_slug):
         # A missing sheet or a broken header row is reported alone: reading the rows would only
         # repeat it (every unit "missing" when the sheet Units is).
-        if len(self.sheets) < len(fmt.DATA_SHEETS):
+        if not all(sheet in self.sheets for sheet in fmt.DATA_SHEETS):
             return
+        for values in self.sheets.get(fmt.META, [])[1:]:
+            if len(values) >= 3 and all(isinstance(value, str) for value in values[:3]):
+                self.data.fingerprints[(values[0], values[1])] = values[2]
         headers = {}
         for sheet in fmt.DATA_SHEETS[1:]:
             rows = self.sheets[sheet]

@@ -86,7 +86,8 @@ def test_importing_the_current_plan_again_changes_nothing(workbooks):
 
 def test_workbook_has_the_documented_sheets_and_headers(workbooks):
     book = openpyxl.load_workbook(io.BytesIO(workbooks["persian-leopard"]))
-    assert book.sheetnames == [fmt.INSTRUCTIONS, *fmt.DATA_SHEETS]
+    assert book.sheetnames == [fmt.INSTRUCTIONS, *fmt.DATA_SHEETS, fmt.META]
+    assert book[fmt.META].sheet_state == "veryHidden"
     for sheet in fmt.DATA_SHEETS:  # (the Plan sheet's scale table below is wider than its header)
         assert [cell.value for cell in book[sheet][1] if cell.value] == fmt.header(sheet)
     assert "text_ru" in fmt.header(fmt.ACTIVITIES)
@@ -341,3 +342,35 @@ def test_export_and_an_unchanged_correction_take_as_many_queries_for_either_plan
             action_plan_import(source=workbooks[slug], imported_by=None, file_name="x.xlsx", dry_run=True)
         counts[slug] = (len(export.captured_queries), len(correction.captured_queries))
     assert counts["argali"] == counts["persian-leopard"], counts
+
+
+def test_a_correction_never_overwrites_a_change_made_in_the_tracker_since_the_export(workbooks):
+    Activity.objects.filter(plan__slug="argali", key="2.1").update(text="Edited in the admin")
+    messages = refused_correction(workbooks["argali"])
+    assert len(messages) == 1
+    assert messages[0].startswith("Sheet “Activities”, row 6, column “text”: 2.1 was changed in the tracker after "
+                                  "this workbook was exported")
+    assert Activity.objects.get(plan__slug="argali", key="2.1").text == "Edited in the admin"
+
+
+def test_a_fresh_export_carries_the_tracker_s_change_and_corrects_another_row(real_plans):
+    Activity.objects.filter(plan__slug="argali", key="2.1").update(text="Edited in the admin")
+    data = edit(plan_workbook_build(plan=real_plans["argali"]),
+                lambda book: set_cell(book, fmt.ACTIVITIES, 2, "text", "Corrected"))
+    result = action_plan_import(source=data, imported_by=None, file_name="x.xlsx")
+    assert [(change.key, change.field) for change in result.changes] == [("1.1", "text")]
+    assert Activity.objects.get(plan__slug="argali", key="2.1").text == "Edited in the admin"
+
+
+def test_translations_are_read_and_not_stored_yet(workbooks):
+    data = edit(workbooks["argali"], lambda book: set_cell(book, fmt.ACTIVITIES, 2, "text_ru", "Разработать планы"))
+    result = action_plan_import(source=data, imported_by=None, file_name="x.xlsx")
+    assert result.outcome == "unchanged"
+    assert result.warnings == ["1 texts in other languages were read and not stored (translations are not stored yet)."]
+
+
+def refused_correction(data) -> list[str]:
+    with pytest.raises(PlanImportError) as error:
+        action_plan_import(source=data, imported_by=None, file_name="x.xlsx")
+    assert not PlanImport.objects.exists()
+    return error.value.messages
