@@ -374,3 +374,88 @@ def refused_correction(data) -> list[str]:
         action_plan_import(source=data, imported_by=None, file_name="x.xlsx")
     assert not PlanImport.objects.exists()
     return error.value.messages
+
+
+# --- A plan that is only data ---------------------------------------------------------------------------
+
+
+def fill_template(rows_by_sheet: dict, fields: dict, scale: list) -> bytes:
+    """The blank template, filled in as the Secretariat would by hand (columns found by their header)."""
+    def fill(book):
+        plan = book[fmt.PLAN]
+        for row in range(2, len(fmt.PLAN_FIELDS) + 2):
+            plan.cell(row, 2).value = fields.get(plan.cell(row, 1).value, "")
+        for values in scale:
+            plan.append(values)
+        for sheet, rows in rows_by_sheet.items():
+            header = [cell.value for cell in book[sheet][1]]
+            for values in rows:
+                book[sheet].append([values.get(name) for name in header])
+
+    return edit(plan_workbook_build(plan=None), fill)
+
+
+def snow_leopard_workbook(**activity_changes) -> bytes:
+    activities = [
+        {"code": "1.1.1", "kind": "activity", "text": "Train rangers (see Activity 1.1.2).", "priority": "A",
+         "timeline": "2027", "budget": "5.000 USD per country", "countries": "all", "parent": "result 1.1"},
+        {"code": "1.1.2", "kind": "activity", "text": "Equip rangers.", "priority": "c", "timeline": "TBD",
+         "countries": "all except MN", "parent": "1.1"},
+        {"code": "2.1", "kind": "activity", "text": "Survey the Altai.", "priority": "B", "countries": "unit",
+         "conservation_unit": "1", "parent": "objective 2", "footnotes": "1"},
+    ]
+    activities[0].update(activity_changes)
+    return fill_template(
+        {
+            fmt.COUNTRIES: [{"code": "KZ", "name": "Kazakhstan", "range_state": "yes"},
+                            {"code": "MN", "name": "Mongolia", "range_state": "yes"},
+                            {"code": "RU", "name": "Russian Federation", "range_state": "no"}],
+            fmt.UNITS: [{"number": "1", "name": "Altai", "kind": "region", "countries": "KZ, MN, RU"}],
+            fmt.OUTLINE: [{"level": "objective", "code": "1", "title": "Fewer snares."},
+                          {"level": "result", "code": "1.1", "title": "Rangers patrol.", "parent": "objective 1"},
+                          {"level": "objective", "code": "2", "title": "Know where they are."}],
+            fmt.ACTIVITIES: activities,
+            fmt.FOOTNOTES: [{"number": "1", "text": "With camera traps."}],
+        },
+        {"slug": "snow-leopard", "title": "Snow Leopard Plan", "short_title": "Snow leopard",
+         "species_common_name": "Snow leopard", "species_scientific_name": "Panthera uncia",
+         "period_start": "2026", "period_end": "2030", "languages": "en"},
+        [["activity", "rank", "A", "high"], ["activity", "rank", "B", "medium"], ["activity", "rank", "C", "low"]],
+    )
+
+
+def test_a_third_plan_with_its_own_scale_is_loaded_from_the_template_with_no_code(db):
+    result = action_plan_import(source=snow_leopard_workbook(), imported_by=None, file_name="snow.xlsx")
+    assert result.outcome == "created"
+    rows = {row["code"]: row for row in api_activities("snow-leopard")}
+    assert {code: (row["priority_scale"], row["priority_level"]) for code, row in rows.items()} == {
+        "1.1.1": ("rank", "high"), "1.1.2": ("rank", "low"), "2.1": ("rank", "medium")}
+    assert (rows["1.1.1"]["target_year"], rows["1.1.1"]["budget_usd"], rows["1.1.1"]["budget_basis"]) == (
+        2027, 5000, "per country")
+    assert [rows[code]["countries"] for code in ("1.1.1", "1.1.2", "2.1")] == [["KZ", "MN"], ["KZ"], ["KZ", "MN"]]
+    assert (rows["1.1.1"]["result"], rows["1.1.1"]["objective"], rows["2.1"]["objective"]) == ("1.1", 1, 2)
+    first = Activity.objects.get(plan__slug="snow-leopard", key="1.1.1")
+    assert list(first.linked_activities.values_list("key", flat=True)) == ["1.1.2"]
+    plan = ActionPlan.objects.get(slug="snow-leopard")
+    assert sorted(plan.range_states.values_list("code", flat=True)) == ["KZ", "MN"]
+    assert sorted(plan.conservation_units.get().countries.values_list("code", flat=True)) == ["KZ", "MN", "RU"]
+
+
+def test_a_priority_off_a_declared_scale_is_refused(db):
+    with pytest.raises(PlanImportError) as error:
+        action_plan_import(source=snow_leopard_workbook(priority="1"), imported_by=None, file_name="snow.xlsx")
+    assert error.value.messages == [
+        "Sheet “Activities”, row 2, column “priority”: “1” is not on the plan's priority scale for activity (A, B, C)."]
+    assert not ActionPlan.objects.filter(slug="snow-leopard").exists()
+
+
+def test_a_correction_keeps_the_order_of_the_rows(workbooks):
+    def swap(book):
+        sheet = book[fmt.ACTIVITIES]
+        for column in range(1, sheet.max_column + 1):
+            a, b = sheet.cell(2, column), sheet.cell(3, column)
+            a.value, b.value = b.value, a.value
+
+    messages = refused_correction(edit(workbooks["argali"], swap))
+    assert messages == ["Sheet “Activities”, row 2, column “key”: 1.2 is not where the current plan has it (it has "
+                        "1.1 here): a correction keeps the order of the rows."]
