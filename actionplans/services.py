@@ -176,6 +176,7 @@ class _PlanWriter:
         self.created = False
         self.resolver = None
         self.scale_values = []
+        self.new_links: dict = {}  # through model -> rows of the many-to-many links of new rows
 
     def counts(self) -> dict[str, int]:
         return {"activities": len(self.data.activities), "outline elements": len(self.data.elements),
@@ -206,6 +207,7 @@ class _PlanWriter:
         elements = self._elements(plan, units, footnotes)
         activities = self._activities(plan, elements, units, countries, footnotes)
         self._links(elements, activities)
+        self._write_new_links()
         if current:
             self._refuse_overwriting(plan, current)
         return plan
@@ -249,14 +251,23 @@ class _PlanWriter:
             setattr(obj, name, new)
 
     def _set_m2m(self, obj, sheet: str, key: str, name: str, new: list, existed: bool):
+        if not existed:  # a new row: its links are written in bulk at the end (_write_new_links)
+            field = obj._meta.get_field(name)
+            self.new_links.setdefault(field.remote_field.through, []).extend(
+                {f"{field.m2m_field_name()}_id": obj.pk, f"{field.m2m_reverse_field_name()}_id": item.pk}
+                for item in dict.fromkeys(new))
+            return
         manager = getattr(obj, name)
-        if existed:
-            old = list(manager.all())
-            if {item.pk for item in old} == {item.pk for item in new}:
-                return
-            self.changes.append(PlanChange(sheet, key, name, sorted(_label(i) for i in old),
-                                           sorted(_label(i) for i in new)))
+        old = list(manager.all())
+        if {item.pk for item in old} == {item.pk for item in new}:
+            return
+        self.changes.append(PlanChange(sheet, key, name, sorted(_label(i) for i in old),
+                                       sorted(_label(i) for i in new)))
         manager.set(new)
+
+    def _write_new_links(self):
+        for through, rows in self.new_links.items():
+            through.objects.bulk_create([through(**row) for row in rows], batch_size=500)
 
     def _save(self, obj, sheet: str, row: int | None, derived: tuple = (), since: int | None = None):
         """full_clean (which derives the values read from the printed text), record derived changes, save.
