@@ -112,7 +112,8 @@ class ReferenceResolver:
         if ref.target == ACTIVITY:
             return [key for key, code, _part in self.activities if code == ref.code], []
         if ref.target in (RESULT, OBJECTIVE):
-            return [], [(level, code) for level, code, _part in self.elements if (level, code) == (ref.target, ref.code)]
+            return [], [(level, code) for level, code, _part in self.elements
+                        if (level, code) == (ref.target, ref.code)]
         keys = [key for key, code, in_part in self.activities if code == ref.code and in_part == part]
         if keys:
             return keys, []

@@ -285,7 +285,8 @@ class _PlanWriter:
             obj.full_clean()
         except ValidationError as error:
             raise PlanImportError([
-                WorkbookError(message, sheet, row, COLUMN_OF_FIELD.get(name, name) if name != NON_FIELD_ERRORS else None)
+                WorkbookError(message, sheet, row,
+                              None if name == NON_FIELD_ERRORS else COLUMN_OF_FIELD.get(name, name))
                 for name, messages in error.message_dict.items() for message in messages]) from error
         for name, old in before.items():
             if getattr(obj, name) != old:
@@ -462,7 +463,8 @@ def _check_same_structure(plan: ActionPlan, data: PlanData):
         (fmt.OUTLINE, "code", [f"{level} {code}" for level, code in
                                plan.elements.order_by("position").values_list("level", "code")],
          [(f"{row.level} {row.code}", row.row) for row in data.elements], "outline element"),
-        (fmt.UNITS, "number", [str(n) for n in plan.conservation_units.order_by("number").values_list("number", flat=True)],
+        (fmt.UNITS, "number",
+         [str(n) for n in plan.conservation_units.order_by("number").values_list("number", flat=True)],
          [(str(row.number), row.row) for row in data.units], "conservation unit"),
         (fmt.FOOTNOTES, "number", [str(n) for n in plan.footnotes.order_by("number").values_list("number", flat=True)],
          [(str(number), None) for number in data.footnotes], "footnote"),

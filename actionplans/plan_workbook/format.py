@@ -172,9 +172,14 @@ def instructions() -> list[tuple[str, str]]:
         (str(_("Import")), str(_(
             "python manage.py import_plan <file.xlsx> loads it: a new plan if its slug is new, otherwise a "
             "correction of the current plan (typos, translations), refused if it adds or removes activities, "
-            "outline elements, units or footnotes. --dry-run lists what would change and saves nothing. Every "
-            "import is recorded. Bad input is refused with a sentence naming sheet, row and column; nothing "
-            "is saved then."))),
+            "outline elements, units, footnotes or priority values, or reorders rows, and refused if it would "
+            "change a row the tracker changed after this workbook was exported (export again and correct "
+            "there). --dry-run lists what would change and saves nothing. Every import is recorded. Bad input "
+            "is refused with a sentence naming sheet, row and column; nothing is saved then."))),
+        (str(_("Plan sheet")), str(_(
+            "Above: one row per field of the plan (column field, then value). Below a blank row: the priority "
+            "scale, a header row kind, scale, printed, level and one row per value the document prints, for "
+            "each kind of activity the plan has."))),
         (str(_("Read from the printed values")), str(_(
             "The tracker reads, as for every plan: the priority level from the priority on the plan's scale; "
             "the target year from the timeline; the amount in USD from the budget; the countries of each "
