@@ -258,17 +258,8 @@ class _Reader:
                               (fmt.ACTIVITIES, self._activities)):
             method(self._body(sheet, self.sheets[sheet][1:], 2, headers[sheet]))
 
-    # Rows of a sheet as {column: text}, with the header checked and formulas refused.
-    def _rows(self, sheet: str, rows: list, start: int = 0) -> list[tuple[int, dict]]:
-        if len(rows) <= start:
-            self.error(_("The header row is missing."), sheet, start + 1)
-            return []
-        names = self._header(sheet, rows[start], start + 1, fmt.COLUMNS[sheet])
-        if names is None:
-            return []
-        return self._body(sheet, rows[start + 1:], start + 2, names)
-
     def _header(self, sheet, cells, number, columns) -> dict[int, str] | None:
+        """Column names by position, if every column is there and no other; None (errors said) otherwise."""
         names = {index: _text(cell.value).strip() for index, cell in enumerate(cells) if _text(cell.value).strip()}
         known = {column.name for column in columns}
         translated = {f"{column.name}_{language}" for column in columns if column.translated
@@ -289,6 +280,7 @@ class _Reader:
         return names if ok else None
 
     def _body(self, sheet, rows, first_number, names) -> list[tuple[int, dict]]:
+        """The non-empty rows as (row number, {column: text}); a formula or a cell outside the columns is an error."""
         found = []
         for number, cells in enumerate(rows, start=first_number):
             values = {}
@@ -316,7 +308,12 @@ class _Reader:
         rows = self.sheets[fmt.PLAN]
         blank = next((i for i, cells in enumerate(rows) if i and not any(_text(c.value).strip() for c in cells)),
                      len(rows))
-        field_rows = self._rows(fmt.PLAN, rows[:blank])
+        names = self._header(fmt.PLAN, rows[0], 1, fmt.PLAN_COLUMNS) if rows else None
+        if names is None:
+            if not rows:
+                self.error(_("The header row is missing."), fmt.PLAN, 1)
+            return
+        field_rows = self._body(fmt.PLAN, rows[1:blank], 2, names)
         known = {name for name, _help in fmt.PLAN_FIELDS}
         rows_of = {}
         for number, values in field_rows:
@@ -568,6 +565,8 @@ class _Reader:
                 continue
             keys[activity.key] = number
             self.data.activities.append(activity)
+        if not rows:
+            self.error(_("The sheet has no activities: a plan has at least one."), fmt.ACTIVITIES)
 
     def _activity(self, number, values, elements, scales) -> ActivityRow | None:
         sheet = fmt.ACTIVITIES

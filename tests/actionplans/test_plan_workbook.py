@@ -464,3 +464,17 @@ def test_a_correction_keeps_the_order_of_the_rows(workbooks):
     messages = refused_correction(edit(workbooks["argali"], swap))
     assert messages == ["Sheet “Activities”, row 2, column “key”: 1.2 is not where the current plan has it (it has "
                         "1.1 here): a correction keeps the order of the rows."]
+
+
+def test_the_blank_template_is_refused_with_what_to_fill_in(db):
+    messages = refused(plan_workbook_build(plan=None))
+    assert "Sheet “Plan”, row 2, column “value”: “” is not a slug: lower case letters, digits and hyphens." in messages
+    assert "Sheet “Plan”, row 7, column “value”: “” is not a year." in messages
+    assert "Sheet “Activities”: The sheet has no activities: a plan has at least one." in messages
+
+
+def test_a_broken_plan_header_is_reported_alone(workbooks):
+    assert bad(workbooks, lambda book: setattr(book[fmt.PLAN].cell(1, 2), "value", "valeur"))[:2] == [
+        "Sheet “Plan”, row 1, column “value”: The column “value” is missing from the header row.",
+        "Sheet “Plan”, row 1, column “valeur”: “valeur” is not a column of this sheet (columns: field, value).",
+    ]
