@@ -1,7 +1,8 @@
 """Cross-references printed in a plan's texts ("see 10.5", "Activity 1.1.4", "R 5.1 & 5.2"), and what they point to.
 
 The seed parsers read them while they parse a document; a plan loaded from a workbook has only its
-printed texts, so the tracker reads them again here, with the same patterns, for any plan:
+printed texts, so the tracker reads them here, with the same patterns, for any plan (the fixtures
+builder takes both plans' links from here too, and fails if the parsers read other ones):
 
 - a label and a code: ``Activity``/``Activities``/``A.``/``A`` (an activity), ``Result``/``Results``/``R``
   (a result), ``Objective``; further codes joined by ``,``, ``&``, ``and`` or a range dash
