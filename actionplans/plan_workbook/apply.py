@@ -19,8 +19,8 @@ from actionplans.references import ReferenceResolver
 from conservation_units.models import ConservationUnit, Country
 
 from . import format as fmt
+from .data import PlanData, WorkbookError
 from .export import PLAN_FIELDS_KEY, plan_rows
-from .read import PlanData, WorkbookError
 
 
 @dataclass
