@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionPlan, Activity, Footnote, PlanElement
+from .models import ActionPlan, Activity, Footnote, PlanElement, PlanImport, PriorityScaleValue
 
 
 class ActivityInline(admin.TabularInline):
@@ -36,12 +36,43 @@ INLINES_BY_LEVEL = {
 }
 
 
+class PriorityScaleValueInline(admin.TabularInline):
+    """Read-only: the scale comes with the plan's workbook (import_plan), which derives every level from it."""
+
+    model = PriorityScaleValue
+    extra = 0
+    fields = ["kind", "scale", "printed", "level"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("priority scale (from the plan workbook)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ActionPlan)
 class ActionPlanAdmin(admin.ModelAdmin):
     list_display = ["short_title", "slug", "species_scientific_name", "period_start", "period_end", "document_symbol"]
     search_fields = ["title", "short_title", "slug", "species_common_name", "species_scientific_name"]
     filter_horizontal = ["range_states"]
     readonly_fields = ["slug"]
+    inlines = [PriorityScaleValueInline]
+
+
+@admin.register(PlanImport)
+class PlanImportAdmin(admin.ModelAdmin):
+    """The record of every plan workbook import; written only by action_plan_import."""
+
+    list_display = ["imported_at", "plan", "outcome", "file_name", "imported_by"]
+    list_filter = ["plan", "outcome"]
+    list_select_related = ["plan", "imported_by"]
+    readonly_fields = ["plan", "imported_by", "imported_at", "file_name", "outcome", "summary", "changes"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PlanElement)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch
@@ -60,6 +61,89 @@ class ActionPlan(models.Model):
     @property
     def period(self):
         return f"{self.period_start}-{self.period_end}"
+
+
+class PriorityScaleValueQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_slug, kind, printed):
+        return self.get(plan__slug=plan_slug, kind=kind, printed=printed)
+
+
+class PriorityScaleValue(models.Model):
+    """One value of a plan's priority scale as the document prints it, and the level it means.
+
+    The Argali measures print 1, 2, 3 (rank); its Annex 1 prints Essential, High, Medium, Low (word);
+    the leopard strategy prints average scores, declared as ranges such as 2.50-3.00. A plan with
+    another scale (A/B/C, 1-5) declares its values here: no code needed.
+    """
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="priority_scale_values", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("kind of activity"), max_length=20, help_text=_("The activities that print it."))
+    scale = models.CharField(
+        _("scale"), max_length=10, help_text=_("rank, word or score (a score value may be a range, e.g. 2.50-3.00).")
+    )
+    printed = models.CharField(_("printed value"), max_length=30, help_text=_("As printed, e.g. 1, Essential, 2.50-3.00."))
+    level = models.CharField(_("priority level"), max_length=10)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = PriorityScaleValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "kind", "position"]
+        verbose_name = _("priority scale value")
+        verbose_name_plural = _("priority scale values")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind", "printed"], name="%(app_label)s_%(class)s_unique_printed"),
+            models.CheckConstraint(
+                condition=models.Q(level__in=[normalise.HIGH, normalise.MEDIUM, normalise.LOW]),
+                name="%(app_label)s_%(class)s_known_level",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.printed} = {self.level}"
+
+    def natural_key(self):
+        return (self.plan.slug, self.kind, self.printed)
+
+    natural_key.dependencies = ["actionplans.actionplan"]
+
+    def clean(self):
+        if self.scale == "score" and normalise.score_bounds(self.printed) is None:
+            raise ValidationError({"printed": _("A score is a number or a range such as 2.50-3.00.")})
+
+
+class PlanImport(models.Model):
+    """One import of a plan workbook: who, when, which file and what it changed."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", _("Plan created")
+        CORRECTED = "corrected", _("Current plan corrected")
+        UNCHANGED = "unchanged", _("Nothing changed")
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="imports", verbose_name=_("plan"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_imports",
+        verbose_name=_("imported by"), help_text=_("Empty when imported from the command line without --user."),
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    changes = models.JSONField(
+        _("changes"), default=list, blank=True,
+        help_text=_("Each changed value: sheet, key, field, old and new value."),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("plan import")
+        verbose_name_plural = _("plan imports")
+        indexes = [models.Index(fields=["plan", "imported_at"], name="planimport_plan_date_idx")]
+
+    def __str__(self):
+        return f"{self.plan} {self.imported_at:%Y-%m-%d %H:%M} {self.file_name}"
 
 
 class FootnoteQuerySet(models.QuerySet):
@@ -320,8 +404,23 @@ class Activity(models.Model):
         """The innermost outline element the activity sits under."""
         return self.result or self.objective or self.section or self.theme
 
-    def derive_normalised_fields(self):
-        self.priority_level = normalise.priority_level_from(self.priority, self.priority_scale)
+    def derive_normalised_fields(self, scale_values=None):
+        """Priority level, target year and budget in USD from the printed values.
+
+        The priority is read on the plan's declared scale for this kind of activity
+        (``scale_values``: its ``PriorityScaleValue`` rows, looked up when not given), which also sets
+        ``priority_scale``; a plan that declares none keeps the rules of ``normalise``.
+        """
+        if scale_values is None:
+            scale_values = list(self.plan.priority_scale_values.filter(kind=self.kind)) if self.plan_id else []
+        scale_values = [value for value in scale_values if value.kind == self.kind]
+        if scale_values:
+            self.priority_scale = scale_values[0].scale
+            self.priority_level = normalise.priority_level_on_scale(
+                self.priority, self.priority_scale, [(value.printed, value.level) for value in scale_values]
+            )
+        else:
+            self.priority_level = normalise.priority_level_from(self.priority, self.priority_scale)
         self.target_year = normalise.target_year_from(self.timeline)
         self.budget_usd, self.budget_basis = normalise.budget_from(self.budget)
 

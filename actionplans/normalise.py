@@ -87,3 +87,51 @@ def budget_from(printed: str) -> tuple[int | None, str]:
         amount = Decimal(re.sub(r"[.,](?=\d{3}\b)", "", number))
     basis = (match["basis"] or "").strip().strip("()").strip()
     return int(amount), basis
+
+
+# --- A plan's declared priority scale ------------------------------------------------------------
+# A plan may declare its scale as data (``PriorityScaleValue`` rows, the Plan sheet of its workbook):
+# each value the document prints and the level it means. Rank and word values match as printed
+# (letter case aside); a score value is a number or a range "2.50-3.00", whose upper end covers the
+# numbers up to the next step of its last decimal (2.49 covers 2.49..2.4999), so that the ranges
+# 1.00-1.49 / 1.50-2.49 / 2.50-3.00 read every score exactly as the halves-up rule above does.
+
+DEFAULT_SCALE_VALUES = {
+    "rank": [("1", HIGH), ("2", MEDIUM), ("3", LOW)],
+    "word": [("Essential", HIGH), ("High", HIGH), ("Medium", MEDIUM), ("Low", LOW)],
+    "score": [("2.50-3.00", HIGH), ("1.50-2.49", MEDIUM), ("1.00-1.49", LOW)],
+}
+
+_NUMBER = r"\d+(?:\.\d+)?"
+SCORE_RANGE = re.compile(rf"^\s*(?P<low>{_NUMBER})\s*[-–]\s*(?P<high>{_NUMBER})\s*$")
+
+
+def score_bounds(printed: str) -> tuple[Decimal, Decimal] | None:
+    """(lowest, first number above) of a declared score value "2.50-3.00" or "3"; None if it is neither."""
+    match = SCORE_RANGE.match(printed)
+    try:
+        low, high = (Decimal(match["low"]), Decimal(match["high"])) if match else (Decimal(printed),) * 2
+    except InvalidOperation:
+        return None
+    step = Decimal(1).scaleb(high.as_tuple().exponent)
+    return (low, high + step) if low <= high else None
+
+
+def priority_level_on_scale(printed: str, scale: str, values) -> str:
+    """The level of a printed priority on a declared scale (``values``: pairs (printed, level)); "" if
+    it is not on it or none is printed."""
+    value = printed.strip()
+    if not value:
+        return ""
+    if scale != "score":
+        levels = {declared.strip().lower(): level for declared, level in values}
+        return levels.get(value.lower(), "")
+    try:
+        score = Decimal(value)
+    except InvalidOperation:
+        return ""
+    for declared, level in values:
+        bounds = score_bounds(declared)
+        if bounds and bounds[0] <= score < bounds[1]:
+            return level
+    return ""

@@ -1,4 +1,5 @@
-"""Writes that carry a rule: loading a plan from its fixture."""
+"""Writes that carry a rule: loading a plan from its fixture, importing a plan workbook
+(the rows are written by ``plan_workbook.apply.PlanWriter``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +9,11 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from .models import ActionPlan
+from .models import ActionPlan, PlanImport
+from .plan_workbook.apply import PlanChange, PlanImportError, PlanWriter
+from .plan_workbook.read import plan_workbook_read
 
 COUNTRIES_FIXTURE = "countries.json"
 
@@ -72,3 +76,61 @@ def _load_fixture(path: Path, collect_keys_of: str = "") -> set[str]:
     for item in deferred:
         item.save_deferred_fields()
     return keys
+
+
+# --- Plan workbooks --------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanImportResult:
+    slug: str
+    outcome: str  # PlanImport.Outcome
+    counts: dict[str, int]
+    changes: list[PlanChange]
+    warnings: list[str]
+    dry_run: bool
+    record: PlanImport | None = None
+
+    def summary(self) -> str:
+        values = {"slug": self.slug, "changed": len(self.changes), **{
+            name.replace(" ", "_"): count for name, count in self.counts.items()}}
+        line = {
+            "created": _("%(slug)s: created (%(activities)s activities, %(outline_elements)s outline elements, "
+                         "%(units)s units, %(footnotes)s footnotes)"),
+            "corrected": _("%(slug)s: corrected, %(changed)s values changed (%(activities)s activities)"),
+            "unchanged": _("%(slug)s: unchanged (%(activities)s activities)"),
+        }[self.outcome] % values
+        return line + (" " + _("[dry run: nothing saved]") if self.dry_run else "")
+
+
+def action_plan_import(*, source, imported_by=None, file_name: str, expected_slug: str | None = None,
+                       dry_run: bool = False) -> PlanImportResult:
+    """Load a plan workbook: a new plan, or a correction of the plan with the same slug.
+
+    All or nothing, in one transaction: every row is ``full_clean()``-ed, and any error refuses the
+    whole file (``PlanImportError`` listing each error by sheet, row and column). A correction may
+    change values (each change is listed and recorded) but not add or remove activities, outline
+    elements, units, footnotes or priority values, nor reorder them: that is a new edition. The
+    values read from the printed text (priority level, target year, budget in USD, countries, links)
+    are derived on the way in, by the code that serves every plan. ``dry_run``: rolled back.
+    """
+    read = plan_workbook_read(source, expected_slug=expected_slug)
+    if read.errors:
+        raise PlanImportError(read.errors)
+    with transaction.atomic():
+        writer = PlanWriter(read.data)
+        plan = writer.write()
+        if writer.created:
+            outcome = PlanImport.Outcome.CREATED
+        else:
+            outcome = PlanImport.Outcome.CORRECTED if writer.changes else PlanImport.Outcome.UNCHANGED
+        result = PlanImportResult(plan.slug, outcome, writer.counts(), writer.changes, writer.warnings(), dry_run)
+        record = PlanImport(plan=plan, imported_by=imported_by, file_name=file_name[:255], outcome=outcome,
+                            changes=[change.as_json() for change in writer.changes], summary=result.summary())
+        record.full_clean()
+        record.save()
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            result.record = record
+    return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from actionplans import normalise
+from actionplans.references import ReferenceResolver
 
 from .corrections import notes_for
 from .countries import COUNTRY_NAMES
@@ -77,9 +78,39 @@ def _unique(items: list[list]) -> list[list]:
     return kept
 
 
+class _SharedResolver:
+    """The links as every plan gets them (``actionplans.references``, read from the printed texts), checked
+    against those the parser read while parsing: they must agree, or the build fails."""
+
+    def __init__(self, plan: PlanSource):
+        self.slug = plan.slug
+        parents = {(e.level, e.code): e.parent for e in plan.elements}
+        self.root = {}
+        for element in plan.elements:
+            current = (element.level, element.code)
+            while parents[current]:
+                current = (parents[current].level, parents[current].code)
+            self.root[(element.level, element.code)] = f"{current[0]} {current[1]}"
+        self.shared = ReferenceResolver(
+            activities=[(a.key, a.code, self.root[(a.parent.level, a.parent.code)]) for a in plan.activities],
+            elements=[(e.level, e.code, self.root[(e.level, e.code)]) for e in plan.elements],
+        )
+        self.parsed = _Resolver(plan)
+        self.unresolved = self.parsed.unresolved
+
+    def links(self, where: str, part: tuple[str, str], texts: list[str], references: list[CrossReference]):
+        keys, elements = self.shared.resolve(where, self.root[part], texts)
+        activities = [[self.slug, key] for key in keys]
+        elements = [[self.slug, level, code] for level, code in elements]
+        if (activities, elements) != self.parsed.resolve(where, references):
+            raise ValueError(f"{where}: the links read from the printed text differ from those the parser read")
+        return activities, elements
+
+
 def plan_fixture(plan: PlanSource) -> BuiltPlan:
-    resolver = _Resolver(plan)
+    resolver = _SharedResolver(plan)
     objects = [_plan_object(plan)]
+    objects += _scale_objects(plan)
     objects += [
         {"model": "actionplans.footnote", "fields": {"plan": [plan.slug], "number": f.number, "text": f.text}}
         for f in plan.footnotes
@@ -112,6 +143,20 @@ def _plan_object(plan: PlanSource) -> dict:
     }
 
 
+def _scale_objects(plan: PlanSource) -> list[dict]:
+    """The priority scale of each kind of activity the plan has, as data: today's rules (``normalise``)."""
+    scales = dict.fromkeys((activity.kind, activity.priority_scale) for activity in plan.activities)
+    return [
+        {
+            "model": "actionplans.priorityscalevalue",
+            "fields": {"plan": [plan.slug], "kind": kind, "scale": scale, "printed": printed, "level": level,
+                       "position": position},
+        }
+        for kind, scale in scales
+        for position, (printed, level) in enumerate(normalise.DEFAULT_SCALE_VALUES[scale], 1)
+    ]
+
+
 def _unit_object(slug: str, unit) -> dict:
     return {
         "model": "conservation_units.conservationunit",
@@ -129,9 +174,9 @@ def _unit_object(slug: str, unit) -> dict:
     }
 
 
-def _element_object(slug: str, element, position: int, resolver: _Resolver) -> dict:
-    linked_activities, linked_elements = resolver.resolve(
-        f"{element.level} {element.code}", element.references
+def _element_object(slug: str, element, position: int, resolver: _SharedResolver) -> dict:
+    linked_activities, linked_elements = resolver.links(
+        f"{element.level} {element.code}", (element.level, element.code), [element.title], element.references
     )
     return {
         "model": "actionplans.planelement",
@@ -161,9 +206,12 @@ def _ancestors(parents: dict, level: str, code: str) -> dict[str, str]:
     return found
 
 
-def _activity_object(slug: str, activity, position: int, parents: dict, resolver: _Resolver) -> dict:
+def _activity_object(slug: str, activity, position: int, parents: dict, resolver: _SharedResolver) -> dict:
     path = _ancestors(parents, activity.parent.level, activity.parent.code)
-    linked_activities, linked_elements = resolver.resolve(f"{activity.kind} {activity.key}", activity.references)
+    linked_activities, linked_elements = resolver.links(
+        f"{activity.kind} {activity.key}", (activity.parent.level, activity.parent.code),
+        [activity.text, activity.actor, activity.indicator], activity.references,
+    )
     budget_usd, budget_basis = normalise.budget_from(activity.budget)
     notes = list(dict.fromkeys(activity.notes + notes_for(slug, activity.key)))
     fields = {

@@ -61,7 +61,8 @@ def test_a_priority_off_the_scale_is_refused_with_a_message(staff_client, activi
 
 @pytest.mark.parametrize(
     "name", ["actionplans_activity", "actionplans_planelement", "actionplans_actionplan",
-             "conservation_units_conservationunit", "conservation_units_country", "actionplans_footnote"],
+             "conservation_units_conservationunit", "conservation_units_country", "actionplans_footnote",
+             "actionplans_planimport"],
 )
 def test_admin_lists_open(staff_client, activity, name):
     assert staff_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
@@ -70,3 +71,17 @@ def test_admin_lists_open(staff_client, activity, name):
 def test_result_page_shows_its_activities_inline(staff_client, activity):
     response = staff_client.get(reverse("admin:actionplans_planelement_change", args=[activity.result_id]))
     assert "Trian rangers" in response.content.decode()
+
+
+def test_plan_page_shows_its_priority_scale_and_imports_are_read_only(staff_client, real_plans):
+    from actionplans.models import PlanImport
+    from actionplans.plan_workbook import plan_workbook_build
+    from actionplans.services import action_plan_import
+
+    plan = real_plans["argali"]
+    page = staff_client.get(reverse("admin:actionplans_actionplan_change", args=[plan.pk])).content.decode()
+    assert "Essential" in page
+    action_plan_import(source=plan_workbook_build(plan=plan), imported_by=None, file_name="argali.xlsx")
+    record = PlanImport.objects.get()
+    assert staff_client.get(reverse("admin:actionplans_planimport_change", args=[record.pk])).status_code == 200
+    assert staff_client.get(reverse("admin:actionplans_planimport_add")).status_code == 403
