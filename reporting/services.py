@@ -11,8 +11,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,38 +83,71 @@ def round_open(*, plan, title: str, opens_on: datetime.date, due_on: datetime.da
 
 
 def _carry_over_into(round: ReportingRound):
-    """Copy, for each activity and country, the latest report of earlier rounds of the plan."""
-    latest = {}
-    earlier = (
-        ProgressReport.objects.filter(country_report__round__plan=round.plan)
-        .exclude(country_report__round=round)
-        .select_related("country_report")
-        .order_by("country_report__round__opens_on", "country_report__round_id")
-    )
-    for report in earlier:
-        latest[(report.activity_id, report.country_report.country_id)] = report
+    """Copy, for each activity and country, the latest report of the plan's earlier rounds.
+
+    A fixed number of queries whatever the plan's size: the latest reports in one query, then one bulk
+    insert each for the country reports, the copies and their history (SQLite splits a bulk insert
+    into statements of at most 999 parameters; PostgreSQL sends each as one).
+    """
+    latest = list(_latest_earlier_reports(round))
     if not latest:
         return
     now = timezone.now()
-    country_reports = {
-        country_id: CountryReport.objects.create(round=round, country_id=country_id)
-        for country_id in sorted({country_id for _, country_id in latest})
-    }
-    copies = ProgressReport.objects.bulk_create(
-        ProgressReport(
-            country_report=country_reports[country_id], activity_id=activity_id, status=old.status,
-            narrative=old.narrative, obstacles=old.obstacles, expected_year=old.expected_year, carried_over=True,
-            carried_from=old, updated_by=None, updated_at=now,
-        )
-        for (activity_id, country_id), old in latest.items()
+    country_reports = _bulk_create_returning(
+        CountryReport, [CountryReport(round=round, country_id=country_id)
+                        for country_id in sorted({row["country_id"] for row in latest})],
+        reread=CountryReport.objects.filter(round=round), key=lambda report: report.country_id,
+    )
+    copies = _bulk_create_returning(
+        ProgressReport, [
+            ProgressReport(
+                country_report=country_reports[row["country_id"]], activity_id=row["activity_id"],
+                status=row["status"], narrative=row["narrative"], obstacles=row["obstacles"],
+                expected_year=row["expected_year"], carried_over=True, carried_from_id=row["pk"], version=1,
+                updated_by=None, updated_at=now,
+            )
+            for row in latest
+        ],
+        reread=ProgressReport.objects.filter(country_report__round=round).only("pk", "carried_from_id"),
+        key=lambda report: report.carried_from_id,
     )
     ProgressChange.objects.bulk_create(
         ProgressChange(
-            progress_report=copy, version=1, changed_by=None, changed_at=now, source=ProgressChange.Source.CARRY_OVER,
-            changes={"carried_over_from_round": [None, old.country_report.round.title]},
+            progress_report=copies[row["pk"]], version=1, changed_by=None, changed_at=now,
+            source=ProgressChange.Source.CARRY_OVER, changes={"carried_over_from_round": [None, row["round_title"]]},
         )
-        for copy, old in zip(copies, latest.values())
+        for row in latest
     )
+
+
+def _latest_earlier_reports(round: ReportingRound):
+    """Values of the latest report of each (activity, country) among the rounds of the plan that come
+    before ``round`` in (opens_on, id) order, with its round's title: one query (a window function)."""
+    before = Q(country_report__round__opens_on__lt=round.opens_on) | Q(
+        country_report__round__opens_on=round.opens_on, country_report__round_id__lt=round.pk)
+    return (
+        ProgressReport.objects.filter(before, country_report__round__plan_id=round.plan_id)
+        .annotate(
+            country_id=F("country_report__country_id"), round_title=F("country_report__round__title"),
+            newest_first=Window(
+                RowNumber(), partition_by=[F("activity_id"), F("country_report__country_id")],
+                order_by=[F("country_report__round__opens_on").desc(), F("country_report__round_id").desc()],
+            ),
+        )
+        .filter(newest_first=1)
+        .order_by("country_id", "activity_id")
+        .values("pk", "activity_id", "country_id", "status", "narrative", "obstacles", "expected_year",
+                "round_title")
+    )
+
+
+def _bulk_create_returning(model, objects: list, *, reread, key) -> dict:
+    """Insert ``objects`` in bulk and return them by ``key``, with their ids: as the insert returns them
+    where the database can (PostgreSQL, SQLite 3.35+), else read back in one query."""
+    model.objects.bulk_create(objects)
+    if not connection.features.can_return_rows_from_bulk_insert:
+        objects = list(reread)
+    return {key(obj): obj for obj in objects}
 
 
 def round_close(*, round: ReportingRound, closed_by) -> ReportingRound:
