@@ -158,8 +158,25 @@ def test_only_one_open_round_per_plan(world):
 
 
 def test_focal_point_cannot_open_a_round(world):
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    with pytest.raises(PermissionDenied):
+        services.round_open(plan=world["plan"], title="2027 report", opens_on=datetime.date(2027, 1, 1),
+                            due_on=datetime.date(2027, 6, 30), opened_by=world["focal_kz"])
+    assert list(ReportingRound.objects.all()) == [world["round"]]
+
+
+def test_focal_point_cannot_close_a_round(world):
     with pytest.raises(PermissionDenied):
         services.round_close(round=world["round"], closed_by=world["focal_kz"])
+    assert ReportingRound.objects.get().is_open
+
+
+def test_focal_point_cannot_reopen_a_round(world):
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    with pytest.raises(PermissionDenied):
+        services.round_reopen(round=world["round"], opened_by=world["focal_kz"])
+    assert not ReportingRound.objects.get().is_open
+
 
 
 def test_evidence_file_is_checked_and_stored(world, settings, tmp_path):
