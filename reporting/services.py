@@ -71,6 +71,9 @@ def _save_round(round: ReportingRound, message: str, **save_kwargs):
 def round_open(*, plan, title: str, opens_on: datetime.date, due_on: datetime.date, opened_by) -> ReportingRound:
     """Open a round; every country's last known status of each activity is carried into it."""
     _deny_if(permissions.why_cannot_manage_rounds(opened_by))
+    if opens_on and due_on and due_on < opens_on:
+        # The database refuses it too (due_after_opening); said here naming the field, for every caller.
+        raise ValidationError({"due_on": _("The due date comes before the opening date.")})
     message = _("%(plan)s already has an open round: close it first.")
     with transaction.atomic():
         _lock_plan(plan.pk)

@@ -26,14 +26,9 @@ class ReportingRoundSerializer(serializers.ModelSerializer):
         model = ReportingRound
         fields = ["id", "url", "plan", "title", "opens_on", "due_on", "status", "closed_at"]
         read_only_fields = ["status", "closed_at"]
-        # round_open checks "one open round per plan" and says so naming the plan; DRF's generic
-        # unique-set message would not.
+        # round_open decides "one open round per plan" and "due on or after opening", naming the plan
+        # and due_on; DRF's generic unique-set message would not.
         validators = []
-
-    def validate(self, data):
-        if data["due_on"] < data["opens_on"]:
-            raise serializers.ValidationError({"due_on": gettext("The due date comes before the opening date.")})
-        return data
 
 
 class EvidenceSerializer(serializers.ModelSerializer):

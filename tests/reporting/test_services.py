@@ -178,6 +178,14 @@ def test_focal_point_cannot_reopen_a_round(world):
     assert not ReportingRound.objects.get().is_open
 
 
+def test_a_round_due_before_it_opens_is_refused_naming_due_on(world):
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    with pytest.raises(ValidationError) as error:
+        services.round_open(plan=world["plan"], title="2027 report", opens_on=datetime.date(2027, 2, 1),
+                            due_on=datetime.date(2027, 1, 31), opened_by=world["secretariat"])
+    assert error.value.message_dict == {"due_on": ["The due date comes before the opening date."]}
+    assert ReportingRound.objects.count() == 1
+
 
 def test_evidence_file_is_checked_and_stored(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
