@@ -27,14 +27,23 @@ TRACKED_FIELDS = ("status", "narrative", "obstacles", "expected_year")
 class StaleEdit(Exception):
     """A save made from a copy someone else changed since it was read."""
 
-    def __init__(self, current: ProgressReport, sent_version):
+    def __init__(self, current: ProgressReport, sent_version, message: str | None = None):
         self.current = current
         self.sent_version = sent_version
-        super().__init__(
+        super().__init__(message or (
             _("Someone else saved this report (version %(current)s) after you opened version %(sent)s. "
               "Your changes were not saved: compare both and save again.")
             % {"current": current.version, "sent": sent_version}
-        )
+        ))
+
+
+class ReportExists(StaleEdit):
+    """A first report (version 0: "there is none yet") sent for an activity the country already reports
+    on in the round: a conflict with the stored report, whose version ``current`` carries. Pages show
+    it as any stale edit; the API answers 409 naming the report to change."""
+
+    def __init__(self, current: ProgressReport, message: str | None = None):
+        super().__init__(current, 0, message)
 
 
 def _deny_if(reason: str | None):
@@ -239,7 +248,8 @@ def progress_report_record(
     """Create or change what ``country`` reports on ``activity`` in ``round``.
 
     ``expected_version`` is the version the user's form or client read; a save from an older copy
-    raises StaleEdit and changes nothing. Editing a validated report sends it back to submitted.
+    raises StaleEdit and changes nothing. 0 means "there is no report yet": if there is one (it existed,
+    or someone made it meanwhile), ReportExists. Editing a validated report sends it back to submitted.
     """
     _validate_target(round=round, activity=activity, country=country)
     _deny_if(permissions.why_cannot_draft(user, activity=activity, country=country, round=round))
@@ -252,6 +262,8 @@ def progress_report_record(
             if expected_version not in (None, 0):
                 raise StaleEdit(ProgressReport(version=0), expected_version)
             report = ProgressReport(country_report=country_report, activity=activity, version=0)
+        elif expected_version == 0:
+            raise ReportExists(report)
         elif expected_version is not None and expected_version != report.version:
             raise StaleEdit(report, expected_version)
         report.country_report = country_report

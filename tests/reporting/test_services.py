@@ -43,6 +43,15 @@ def test_stale_edit_is_refused_and_changes_nothing(world):
     assert ProgressReport.objects.get().narrative == "Secretariat's correction"
 
 
+def test_a_first_report_when_one_exists_is_refused_with_the_stored_version(world):
+    record(world, world["focal_kz"], narrative="Two trainings held")
+    with pytest.raises(services.ReportExists) as error:
+        record(world, world["focal_kz"], status=COMPLETED, version=0)  # version 0: "there is none yet"
+    assert (error.value.current.version, error.value.sent_version) == (1, 0)
+    assert isinstance(error.value, StaleEdit)  # pages show it as any save from an old copy
+    assert ProgressReport.objects.get().status == IN_PROGRESS
+
+
 def test_focal_point_cannot_update_another_country(world):
     with pytest.raises(PermissionDenied, match="You do not report for Kazakhstan"):
         record(world, world["focal_ir"])
