@@ -10,15 +10,17 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from . import permissions
-from .models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent, ReportingRound
+from .models import CountryReport, Evidence, Profile, ProgressChange, ProgressReport, ReportEvent, ReportingRound
 from .uploads import check_evidence_file
 
 TRACKED_FIELDS = ("status", "narrative", "obstacles", "expected_year")
@@ -539,6 +541,45 @@ def drafting_take_back(*, assignment, user):
         raise PermissionDenied(_("Only the focal point of %(country)s ends its hand-overs.") % {
             "country": assignment.country})
     assignment.delete()
+
+
+# --- The user's account: API token, interface language ---------------------------------------------
+
+def _lock_user(user):
+    """Serialise the account writes of one user (two token requests at once: one after the other)."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+
+
+def api_token_issue(*, user) -> Token:
+    """A new API token for ``user``: the old one stops working in the same transaction."""
+    with transaction.atomic():
+        _lock_user(user)
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user)
+
+
+def api_token_revoke(*, user) -> bool:
+    """The user's API token no longer works; False if they had none."""
+    with transaction.atomic():
+        _lock_user(user)
+        deleted, _rows = Token.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+def api_token_get_or_issue(*, user) -> Token:
+    """The user's API token, issued if they have none (what POST /api/v1/auth/token/ answers)."""
+    with transaction.atomic():
+        _lock_user(user)
+        token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+def user_language_save(*, user, language: str) -> Profile:
+    """Remember the interface language ``user`` chose (one of settings.LANGUAGES; "" for none)."""
+    # The field's choices are settings.LANGUAGES: an unknown code raises ValidationError naming language.
+    Profile(user=user, language=language).clean_fields(exclude=["user"])
+    profile, _created = Profile.objects.update_or_create(user=user, defaults={"language": language})
+    return profile
 
 
 # --- The offline workbook ------------------------------------------------------------------------------
