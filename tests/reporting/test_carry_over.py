@@ -88,7 +88,10 @@ def test_bulk_inserts_are_single_statements_on_postgresql():
     assert _expected_queries(40) == _expected_queries(400) == QUERIES_BESIDES_INSERTS + 3
 
 
-def test_each_pair_carries_its_latest_report_of_the_earlier_rounds(plan_of):
+@pytest.mark.parametrize("returning", [True, False], ids=["ids-returned", "ids-read-back"])
+def test_each_pair_carries_its_latest_report_of_the_earlier_rounds(plan_of, returning, monkeypatch):
+    """Where the database returns no ids from a bulk insert (SQLite before 3.35), they are read back."""
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", returning)
     world = plan_of(4)
     round = _open(world)
     carried = {
