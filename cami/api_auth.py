@@ -3,9 +3,10 @@ sign-in page (AuthTokenSerializer calls authenticate(request=...)) and throttled
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+
+from reporting import services
 
 from .security import cool_off, lockout_message, wait_text
 from .throttling import LoginThrottle, throttled_error
@@ -37,7 +38,7 @@ class TokenObtainView(ObtainAuthToken):
                 return Response({"detail": lockout_message()}, status=429,
                                 headers={"Retry-After": str(int(cool_off().total_seconds()))})
             serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        token = services.api_token_get_or_issue(user=serializer.validated_data["user"])
         return Response({"token": token.key})
 
     def throttled(self, request, wait):

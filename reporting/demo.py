@@ -10,7 +10,8 @@ from django.utils import timezone
 from actionplans.models import ActionPlan
 from conservation_units.models import Country
 
-from .models import Assignment, ReportingRound
+from . import services
+from .models import Assignment
 
 DEMO_PASSWORD = "demo"
 
@@ -27,14 +28,15 @@ DEMO_ACCOUNTS = {
 
 @transaction.atomic
 def demo_data_load(*, today: datetime.date | None = None) -> list[str]:
-    """Create the demo accounts and an open round per plan; safe to run twice. Returns what it did."""
+    """Create the demo accounts and an open round per plan (opened by the demo Secretariat through
+    round_open, as on the rounds page); safe to run twice. Returns what it did."""
     today = today or timezone.localdate()
     done = [_demo_account(username, staff, assignments) for username, (staff, assignments) in DEMO_ACCOUNTS.items()]
     secretariat = get_user_model().objects.get(username="secretariat")
     for plan in ActionPlan.objects.order_by("slug"):
         if plan.rounds.exists():
             continue
-        ReportingRound.objects.create(
+        services.round_open(
             plan=plan, title=f"{today.year} report to the meeting of the range states", opens_on=today,
             due_on=today + datetime.timedelta(days=60), opened_by=secretariat,
         )

@@ -10,14 +10,17 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from . import permissions
-from .models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent, ReportingRound
+from .models import CountryReport, Evidence, Profile, ProgressChange, ProgressReport, ReportEvent, ReportingRound
 from .uploads import check_evidence_file
 
 TRACKED_FIELDS = ("status", "narrative", "obstacles", "expected_year")
@@ -26,14 +29,23 @@ TRACKED_FIELDS = ("status", "narrative", "obstacles", "expected_year")
 class StaleEdit(Exception):
     """A save made from a copy someone else changed since it was read."""
 
-    def __init__(self, current: ProgressReport, sent_version):
+    def __init__(self, current: ProgressReport, sent_version, message: str | None = None):
         self.current = current
         self.sent_version = sent_version
-        super().__init__(
+        super().__init__(message or (
             _("Someone else saved this report (version %(current)s) after you opened version %(sent)s. "
               "Your changes were not saved: compare both and save again.")
             % {"current": current.version, "sent": sent_version}
-        )
+        ))
+
+
+class ReportExists(StaleEdit):
+    """A first report (version 0: "there is none yet") sent for an activity the country already reports
+    on in the round: a conflict with the stored report, whose version ``current`` carries. Pages show
+    it as any stale edit; the API answers 409 naming the report to change."""
+
+    def __init__(self, current: ProgressReport, message: str | None = None):
+        super().__init__(current, 0, message)
 
 
 def _deny_if(reason: str | None):
@@ -70,6 +82,9 @@ def _save_round(round: ReportingRound, message: str, **save_kwargs):
 def round_open(*, plan, title: str, opens_on: datetime.date, due_on: datetime.date, opened_by) -> ReportingRound:
     """Open a round; every country's last known status of each activity is carried into it."""
     _deny_if(permissions.why_cannot_manage_rounds(opened_by))
+    if opens_on and due_on and due_on < opens_on:
+        # The database refuses it too (due_after_opening); said here naming the field, for every caller.
+        raise ValidationError({"due_on": _("The due date comes before the opening date.")})
     message = _("%(plan)s already has an open round: close it first.")
     with transaction.atomic():
         _lock_plan(plan.pk)
@@ -82,38 +97,71 @@ def round_open(*, plan, title: str, opens_on: datetime.date, due_on: datetime.da
 
 
 def _carry_over_into(round: ReportingRound):
-    """Copy, for each activity and country, the latest report of earlier rounds of the plan."""
-    latest = {}
-    earlier = (
-        ProgressReport.objects.filter(country_report__round__plan=round.plan)
-        .exclude(country_report__round=round)
-        .select_related("country_report")
-        .order_by("country_report__round__opens_on", "country_report__round_id")
-    )
-    for report in earlier:
-        latest[(report.activity_id, report.country_report.country_id)] = report
+    """Copy, for each activity and country, the latest report of the plan's earlier rounds.
+
+    A fixed number of queries whatever the plan's size: the latest reports in one query, then one bulk
+    insert each for the country reports, the copies and their history (SQLite splits a bulk insert
+    into statements of at most 999 parameters; PostgreSQL sends each as one).
+    """
+    latest = list(_latest_earlier_reports(round))
     if not latest:
         return
     now = timezone.now()
-    country_reports = {
-        country_id: CountryReport.objects.create(round=round, country_id=country_id)
-        for country_id in sorted({country_id for _, country_id in latest})
-    }
-    copies = ProgressReport.objects.bulk_create(
-        ProgressReport(
-            country_report=country_reports[country_id], activity_id=activity_id, status=old.status,
-            narrative=old.narrative, obstacles=old.obstacles, expected_year=old.expected_year, carried_over=True,
-            carried_from=old, updated_by=None, updated_at=now,
-        )
-        for (activity_id, country_id), old in latest.items()
+    country_reports = _bulk_create_returning(
+        CountryReport, [CountryReport(round=round, country_id=country_id)
+                        for country_id in sorted({row["country_id"] for row in latest})],
+        reread=CountryReport.objects.filter(round=round), key=lambda report: report.country_id,
+    )
+    copies = _bulk_create_returning(
+        ProgressReport, [
+            ProgressReport(
+                country_report=country_reports[row["country_id"]], activity_id=row["activity_id"],
+                status=row["status"], narrative=row["narrative"], obstacles=row["obstacles"],
+                expected_year=row["expected_year"], carried_over=True, carried_from_id=row["pk"], version=1,
+                updated_by=None, updated_at=now,
+            )
+            for row in latest
+        ],
+        reread=ProgressReport.objects.filter(country_report__round=round).only("pk", "carried_from_id"),
+        key=lambda report: report.carried_from_id,
     )
     ProgressChange.objects.bulk_create(
         ProgressChange(
-            progress_report=copy, version=1, changed_by=None, changed_at=now, source=ProgressChange.Source.CARRY_OVER,
-            changes={"carried_over_from_round": [None, old.country_report.round.title]},
+            progress_report=copies[row["pk"]], version=1, changed_by=None, changed_at=now,
+            source=ProgressChange.Source.CARRY_OVER, changes={"carried_over_from_round": [None, row["round_title"]]},
         )
-        for copy, old in zip(copies, latest.values())
+        for row in latest
     )
+
+
+def _latest_earlier_reports(round: ReportingRound):
+    """Values of the latest report of each (activity, country) among the rounds of the plan that come
+    before ``round`` in (opens_on, id) order, with its round's title: one query (a window function)."""
+    before = Q(country_report__round__opens_on__lt=round.opens_on) | Q(
+        country_report__round__opens_on=round.opens_on, country_report__round_id__lt=round.pk)
+    return (
+        ProgressReport.objects.filter(before, country_report__round__plan_id=round.plan_id)
+        .annotate(
+            country_id=F("country_report__country_id"), round_title=F("country_report__round__title"),
+            newest_first=Window(
+                RowNumber(), partition_by=[F("activity_id"), F("country_report__country_id")],
+                order_by=[F("country_report__round__opens_on").desc(), F("country_report__round_id").desc()],
+            ),
+        )
+        .filter(newest_first=1)
+        .order_by("country_id", "activity_id")
+        .values("pk", "activity_id", "country_id", "status", "narrative", "obstacles", "expected_year",
+                "round_title")
+    )
+
+
+def _bulk_create_returning(model, objects: list, *, reread, key) -> dict:
+    """Insert ``objects`` in bulk and return them by ``key``, with their ids: as the insert returns them
+    where the database can (PostgreSQL, SQLite 3.35+), else read back in one query."""
+    model.objects.bulk_create(objects)
+    if not connection.features.can_return_rows_from_bulk_insert:
+        objects = list(reread)
+    return {key(obj): obj for obj in objects}
 
 
 def round_close(*, round: ReportingRound, closed_by) -> ReportingRound:
@@ -202,7 +250,8 @@ def progress_report_record(
     """Create or change what ``country`` reports on ``activity`` in ``round``.
 
     ``expected_version`` is the version the user's form or client read; a save from an older copy
-    raises StaleEdit and changes nothing. Editing a validated report sends it back to submitted.
+    raises StaleEdit and changes nothing. 0 means "there is no report yet": if there is one (it existed,
+    or someone made it meanwhile), ReportExists. Editing a validated report sends it back to submitted.
     """
     _validate_target(round=round, activity=activity, country=country)
     _deny_if(permissions.why_cannot_draft(user, activity=activity, country=country, round=round))
@@ -215,6 +264,8 @@ def progress_report_record(
             if expected_version not in (None, 0):
                 raise StaleEdit(ProgressReport(version=0), expected_version)
             report = ProgressReport(country_report=country_report, activity=activity, version=0)
+        elif expected_version == 0:
+            raise ReportExists(report)
         elif expected_version is not None and expected_version != report.version:
             raise StaleEdit(report, expected_version)
         report.country_report = country_report
@@ -490,6 +541,45 @@ def drafting_take_back(*, assignment, user):
         raise PermissionDenied(_("Only the focal point of %(country)s ends its hand-overs.") % {
             "country": assignment.country})
     assignment.delete()
+
+
+# --- The user's account: API token, interface language ---------------------------------------------
+
+def _lock_user(user):
+    """Serialise the account writes of one user (two token requests at once: one after the other)."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+
+
+def api_token_issue(*, user) -> Token:
+    """A new API token for ``user``: the old one stops working in the same transaction."""
+    with transaction.atomic():
+        _lock_user(user)
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user)
+
+
+def api_token_revoke(*, user) -> bool:
+    """The user's API token no longer works; False if they had none."""
+    with transaction.atomic():
+        _lock_user(user)
+        deleted, _rows = Token.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+def api_token_get_or_issue(*, user) -> Token:
+    """The user's API token, issued if they have none (what POST /api/v1/auth/token/ answers)."""
+    with transaction.atomic():
+        _lock_user(user)
+        token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+def user_language_save(*, user, language: str) -> Profile:
+    """Remember the interface language ``user`` chose (one of settings.LANGUAGES; "" for none)."""
+    # The field's choices are settings.LANGUAGES: an unknown code raises ValidationError naming language.
+    Profile(user=user, language=language).clean_fields(exclude=["user"])
+    profile, _created = Profile.objects.update_or_create(user=user, defaults={"language": language})
+    return profile
 
 
 # --- The offline workbook ------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from conservation_units.models import Country
 
 from . import permissions, selectors, services
 from .forms import EvidenceForm, HandOverForm, ProgressForm, ReturnForm, RoundForm
-from .models import Assignment, CountryReport, Evidence, Profile, ProgressReport, ReportingRound
+from .models import Assignment, CountryReport, Evidence, ProgressReport, ReportingRound
 from .services import ProgressInput, StaleEdit
 
 
@@ -426,11 +426,10 @@ class AccountView(LoginRequiredMixin, TemplateView):
         if "take_back" in request.POST:
             return self._take_back(request, request.POST["take_back"])
         if request.POST.get("token") == "create":
-            Token.objects.filter(user=request.user).delete()
-            Token.objects.create(user=request.user)
+            services.api_token_issue(user=request.user)
             messages.success(request, _("A new API token was issued; the old one no longer works."))
         elif request.POST.get("token") == "revoke":
-            Token.objects.filter(user=request.user).delete()
+            services.api_token_revoke(user=request.user)
             messages.success(request, _("Your API token was revoked."))
         return redirect("reporting:account")
 
@@ -468,12 +467,9 @@ def language_set(request):
     """Django's language switch, remembered on the user's profile when signed in."""
     response = set_language(request)
     language = request.POST.get("language")
-    if request.method == "POST" and request.user.is_authenticated and language in dict(_languages()):
-        Profile.objects.update_or_create(user=request.user, defaults={"language": language})
+    if request.method == "POST" and request.user.is_authenticated and language:
+        try:
+            services.user_language_save(user=request.user, language=language)
+        except ValidationError:
+            pass  # a language the tracker does not have: set_language ignored it too
     return response
-
-
-def _languages():
-    from django.conf import settings
-
-    return settings.LANGUAGES

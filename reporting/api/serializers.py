@@ -4,7 +4,6 @@ Read serializers show an object with its relations flattened to ids, slugs and I
 serializers only check the input's shape (does the activity exist, is the status a choice): the
 rules that span rows and who may write are the services' (reporting/services.py).
 """
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -26,14 +25,9 @@ class ReportingRoundSerializer(serializers.ModelSerializer):
         model = ReportingRound
         fields = ["id", "url", "plan", "title", "opens_on", "due_on", "status", "closed_at"]
         read_only_fields = ["status", "closed_at"]
-        # round_open checks "one open round per plan" and says so naming the plan; DRF's generic
-        # unique-set message would not.
+        # round_open decides "one open round per plan" and "due on or after opening", naming the plan
+        # and due_on; DRF's generic unique-set message would not.
         validators = []
-
-    def validate(self, data):
-        if data["due_on"] < data["opens_on"]:
-            raise serializers.ValidationError({"due_on": gettext("The due date comes before the opening date.")})
-        return data
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -85,7 +79,8 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 
 class ProgressReportCreateSerializer(serializers.Serializer):
-    """The first report on an activity for a country in a round."""
+    """The first report on an activity for a country in a round (one that exists already: 409, from the
+    service, naming the report to change)."""
 
     activity = serializers.PrimaryKeyRelatedField(queryset=Activity.objects.all(), help_text=_("Activity id."))
     country = serializers.SlugRelatedField(slug_field="code", queryset=Country.objects.all(),
@@ -99,17 +94,6 @@ class ProgressReportCreateSerializer(serializers.Serializer):
                                       max_length=rules.OBSTACLES_MAX_CHARS)
     expected_year = serializers.IntegerField(required=False, allow_null=True, default=None,
                                              min_value=rules.EXPECTED_YEAR_MIN, max_value=rules.EXPECTED_YEAR_MAX)
-
-    def validate(self, data):
-        existing = ProgressReport.objects.filter(
-            activity=data["activity"], country_report__country=data["country"], country_report__round=data["round"],
-        ).first()
-        if existing:
-            raise serializers.ValidationError({"activity": gettext(
-                "%(country)s already reports on %(activity)s in this round: change report %(id)s with "
-                "PATCH /api/v1/progress/%(id)s/ and the version you read."
-            ) % {"country": data["country"], "activity": data["activity"].code, "id": existing.pk}})
-        return data
 
 
 class ProgressReportUpdateSerializer(serializers.Serializer):

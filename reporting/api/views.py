@@ -50,6 +50,8 @@ ETAG = OpenApiParameter(
 STALE = OpenApiResponse(description="Someone saved a newer version: nothing changed; the body gives current_version.")
 NO_VERSION = OpenApiResponse(description="No `version` in the body and no If-Match header.")
 REFUSED = OpenApiResponse(description="Not allowed: `detail` says why (not your country, round closed, ...).")
+EXISTS = OpenApiResponse(description="The country already reports on this activity in this round: nothing changed; "
+                                     "`detail` names the report to PATCH, `current_version` its version.")
 
 
 # --- Filters of the resources that only the API lists --------------------------------------------
@@ -177,19 +179,25 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return _with_etag(Response(self.get_serializer(report).data), report)
 
     @extend_schema(request=ProgressReportCreateSerializer, parameters=[ETAG],
-                   responses={201: ProgressReportSerializer, 403: REFUSED})
+                   responses={201: ProgressReportSerializer, 403: REFUSED, 409: EXISTS})
     def create(self, request):
-        """Report on an activity for a country in a round for the first time."""
+        """Report on an activity for a country in a round for the first time (one that exists: 409)."""
         serializer = ProgressReportCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        report = services.progress_report_record(
-            round=data["round"], activity=data["activity"], country=data["country"], user=request.user,
-            values=services.ProgressInput(status=data["status"], narrative=data["narrative"],
-                                          obstacles=data["obstacles"], expected_year=data["expected_year"]),
-            # 0 = "there is no report yet": one created meanwhile by someone else answers 409, not overwritten
-            expected_version=0, source=API,
-        )
+        try:
+            report = services.progress_report_record(
+                round=data["round"], activity=data["activity"], country=data["country"], user=request.user,
+                values=services.ProgressInput(status=data["status"], narrative=data["narrative"],
+                                              obstacles=data["obstacles"], expected_year=data["expected_year"]),
+                # 0 = "there is no report yet": the service refuses to overwrite one (ReportExists)
+                expected_version=0, source=API,
+            )
+        except services.ReportExists as exists:
+            raise services.ReportExists(exists.current, message=gettext(
+                "%(country)s already reports on %(activity)s in this round: change report %(id)s with "
+                "PATCH /api/v1/progress/%(id)s/ and the version you read."
+            ) % {"country": data["country"], "activity": data["activity"].code, "id": exists.current.pk}) from None
         return self._saved(report, status.HTTP_201_CREATED)
 
     @extend_schema(request=ProgressReportUpdateSerializer, parameters=[IF_MATCH, ETAG],

@@ -21,7 +21,7 @@ CAMI_SCHEMATHESIS_EXAMPLES explore further). Run only this module with
 What the schema cannot know, and how the run deals with it:
 - whether a plan, country, round or activity exists: a schema-valid filter naming an unknown one
   answers 400 naming it (REFERENCE_FILTERS); a write may answer 400 for rules that span rows
-  (the report already exists, the round is closed, nothing to submit);
+  (the round is closed, nothing to submit), or 409 (the report to create exists already);
 - which ids and versions exist: generated path ids, and the references and `version` of valid
   bodies, are mapped deterministically onto the world's objects or kept as drawn (mostly 404 or
   400), so that successful writes, their answers and the refusals are all exercised.

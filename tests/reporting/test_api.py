@@ -232,14 +232,24 @@ def test_create_for_a_country_the_activity_does_not_apply_to_names_country(world
     assert "does not apply to" in response.json()["country"][0]
 
 
-def test_create_when_the_report_exists_says_which_to_patch(world, reports):
+def test_create_when_the_report_exists_answers_409_naming_the_one_to_patch(world, reports):
     existing = reports["KZ"]["report"]
     payload = create_payload(world, activity=existing.activity_id)
     before = snapshot()
     response = api(world["focal_kz"]).post(PROGRESS, payload, format="json")
-    assert response.status_code == 400
-    assert f"PATCH /api/v1/progress/{existing.pk}/" in response.json()["activity"][0]
+    assert response.status_code == 409
+    body = response.json()
+    assert (body["current_version"], body["sent_version"]) == (ProgressReport.objects.get(pk=existing.pk).version, 0)
+    assert f"PATCH /api/v1/progress/{existing.pk}/" in body["detail"]
     assert snapshot() == before
+
+
+def test_create_of_an_existing_report_by_another_country_is_refused_as_not_theirs(world, reports):
+    """Who may write is decided before whether the report exists: 403, as for any write of Kazakhstan's."""
+    payload = create_payload(world, activity=reports["KZ"]["report"].activity_id)
+    response = api(world["focal_ir"]).post(PROGRESS, payload, format="json")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You do not report for Kazakhstan."
 
 
 @pytest.mark.parametrize(("field", "value"), [("status", "finished"), ("expected_year", 1800)])

@@ -43,6 +43,15 @@ def test_stale_edit_is_refused_and_changes_nothing(world):
     assert ProgressReport.objects.get().narrative == "Secretariat's correction"
 
 
+def test_a_first_report_when_one_exists_is_refused_with_the_stored_version(world):
+    record(world, world["focal_kz"], narrative="Two trainings held")
+    with pytest.raises(services.ReportExists) as error:
+        record(world, world["focal_kz"], status=COMPLETED, version=0)  # version 0: "there is none yet"
+    assert (error.value.current.version, error.value.sent_version) == (1, 0)
+    assert isinstance(error.value, StaleEdit)  # pages show it as any save from an old copy
+    assert ProgressReport.objects.get().status == IN_PROGRESS
+
+
 def test_focal_point_cannot_update_another_country(world):
     with pytest.raises(PermissionDenied, match="You do not report for Kazakhstan"):
         record(world, world["focal_ir"])
@@ -158,8 +167,33 @@ def test_only_one_open_round_per_plan(world):
 
 
 def test_focal_point_cannot_open_a_round(world):
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    with pytest.raises(PermissionDenied):
+        services.round_open(plan=world["plan"], title="2027 report", opens_on=datetime.date(2027, 1, 1),
+                            due_on=datetime.date(2027, 6, 30), opened_by=world["focal_kz"])
+    assert list(ReportingRound.objects.all()) == [world["round"]]
+
+
+def test_focal_point_cannot_close_a_round(world):
     with pytest.raises(PermissionDenied):
         services.round_close(round=world["round"], closed_by=world["focal_kz"])
+    assert ReportingRound.objects.get().is_open
+
+
+def test_focal_point_cannot_reopen_a_round(world):
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    with pytest.raises(PermissionDenied):
+        services.round_reopen(round=world["round"], opened_by=world["focal_kz"])
+    assert not ReportingRound.objects.get().is_open
+
+
+def test_a_round_due_before_it_opens_is_refused_naming_due_on(world):
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    with pytest.raises(ValidationError) as error:
+        services.round_open(plan=world["plan"], title="2027 report", opens_on=datetime.date(2027, 2, 1),
+                            due_on=datetime.date(2027, 1, 31), opened_by=world["secretariat"])
+    assert error.value.message_dict == {"due_on": ["The due date comes before the opening date."]}
+    assert ReportingRound.objects.count() == 1
 
 
 def test_evidence_file_is_checked_and_stored(world, settings, tmp_path):
