@@ -25,7 +25,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
             return self.page_size
         if not WHOLE_NUMBER.fullmatch(value) or int(value) < 1:
             raise ValidationError({self.page_size_query_param: [
-                gettext("Rows a page: a whole number, at least 1 (a page holds at most %(max)s).")
+                gettext("Rows per page: a whole number, at least 1 (a page holds at most %(max)s).")
                 % {"max": self.max_page_size}
             ]})
         return min(int(value), self.max_page_size)

@@ -54,10 +54,14 @@ def wait_text(seconds: float) -> str:
 
 
 def lockout_message() -> str:
-    return _(
+    limit = settings.AXES_FAILURE_LIMIT
+    return ngettext(
+        "Signing in is locked after %(limit)d failed attempt from your address. Try again %(wait)s, "
+        "or ask the CMS Secretariat to unlock your account.",
         "Signing in is locked after %(limit)d failed attempts from your address. Try again %(wait)s, "
-        "or ask the CMS Secretariat to unlock your account."
-    ) % {"limit": settings.AXES_FAILURE_LIMIT, "wait": wait_text(cool_off().total_seconds())}
+        "or ask the CMS Secretariat to unlock your account.",
+        limit,
+    ) % {"limit": limit, "wait": wait_text(cool_off().total_seconds())}
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
