@@ -43,6 +43,13 @@ class ReportingRoundAdmin(admin.ModelAdmin):
         # New rounds open on the Rounds page, through the service that carries the last statuses over.
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # A round's country reports point at its plan's activities: moved to another plan, they would
+        # report on activities that plan does not have.
+        if obj is not None and obj.pk:
+            return [*self.readonly_fields, "plan"]
+        return self.readonly_fields
+
     @admin.action(description=_("Close the selected rounds"))
     def close_rounds(self, request, queryset):
         self._each(request, queryset, lambda round: services.round_close(round=round, closed_by=request.user))
