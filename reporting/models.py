@@ -95,6 +95,13 @@ class ReportingRoundQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=ReportingRound.Status.OPEN)
 
+    def newest_first(self):
+        return self.order_by("-opens_on", "-id")
+
+    def latest_for(self, plan):
+        """The plan's latest round (the last to open), or None: what pages show when no round is asked for."""
+        return self.filter(plan=plan).newest_first().first()
+
 
 class ReportingRound(models.Model):
     """A round of national reporting on one plan, e.g. '2026 report to the meeting of the range states'."""
@@ -118,6 +125,7 @@ class ReportingRound(models.Model):
     objects = ReportingRoundQuerySet.as_manager()
 
     class Meta:
+        # One table, so cheap; but "latest" is asked for by name (ReportingRound.objects.latest_for).
         ordering = ["-opens_on", "-id"]
         verbose_name = _("reporting round")
         verbose_name_plural = _("reporting rounds")

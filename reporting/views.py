@@ -361,7 +361,7 @@ class RoundListView(ListView):
     context_object_name = "rounds"
 
     def get_queryset(self):
-        return ReportingRound.objects.select_related("plan").order_by("-opens_on", "-id")
+        return ReportingRound.objects.select_related("plan").newest_first()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=RoundForm(), **kwargs)
