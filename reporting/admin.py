@@ -15,6 +15,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_select_related = ["user", "country", "plan", "conservation_unit", "granted_by"]
     search_fields = ["user__username", "user__email", "country__name", "country__code"]
     autocomplete_fields = ["user", "country", "plan", "conservation_unit", "activities"]
+    ordering = ["country__name", "user__username"]
 
     def save_model(self, request, obj, form, change):
         if not obj.granted_by_id:
@@ -83,6 +84,7 @@ class CountryReportAdmin(admin.ModelAdmin):
     list_filter = ["state", "round__plan", "round", "country"]
     list_select_related = ["country", "round"]
     readonly_fields = ["round", "country", "state", "return_comment"]
+    ordering = ["-round__opens_on", "-round_id", "country__name"]
     inlines = [ReportEventInline]
 
     def has_add_permission(self, request):
@@ -123,6 +125,9 @@ class ProgressReportAdmin(admin.ModelAdmin):
     list_select_related = ["activity__plan", "country_report__country", "country_report__round", "updated_by"]
     search_fields = ["activity__code", "activity__text", "narrative", "obstacles"]
     inlines = [EvidenceInline, ProgressChangeInline]
+    # What the model's ordering used to give: newest round first, then country and the plan's order.
+    ordering = ["-country_report__round__opens_on", "-country_report__round_id", "country_report__country__name",
+                "activity__position"]
 
     def has_add_permission(self, request):
         return False

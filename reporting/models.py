@@ -73,7 +73,8 @@ class Assignment(models.Model):
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["country__name", "user__username"]
+        # No Meta.ordering: sorting by country and user names joined two tables into every permission
+        # check. Lists order explicitly (the admin, the account page).
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         indexes = [models.Index(fields=["user", "country"], name="assignment_user_country_idx")]
@@ -182,7 +183,8 @@ class CountryReport(models.Model):
     objects = CountryReportQuerySet.as_manager()
 
     class Meta:
-        ordering = ["round", "country__name"]
+        # No Meta.ordering: "round, country name" joined the round and country tables into every filter
+        # (the workbook, the dashboards' subqueries). Lists order explicitly.
         verbose_name = _("country report")
         verbose_name_plural = _("country reports")
         constraints = [
@@ -258,7 +260,8 @@ class ProgressReport(models.Model):
     objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
-        ordering = ["country_report", "activity__position"]
+        # No Meta.ordering: "country report, activity position" chained to the country report's and the
+        # round's orderings, four tables joined and sorted for every plain filter. Lists order explicitly.
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         constraints = [
