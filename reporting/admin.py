@@ -15,6 +15,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_select_related = ["user", "country", "plan", "conservation_unit", "granted_by"]
     search_fields = ["user__username", "user__email", "country__name", "country__code"]
     autocomplete_fields = ["user", "country", "plan", "conservation_unit", "activities"]
+    ordering = ["country__name", "user__username"]
 
     def save_model(self, request, obj, form, change):
         if not obj.granted_by_id:
@@ -42,6 +43,13 @@ class ReportingRoundAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # New rounds open on the Rounds page, through the service that carries the last statuses over.
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # A round's country reports point at its plan's activities: moved to another plan, they would
+        # report on activities that plan does not have.
+        if obj is not None and obj.pk:
+            return [*self.readonly_fields, "plan"]
+        return self.readonly_fields
 
     @admin.action(description=_("Close the selected rounds"))
     def close_rounds(self, request, queryset):
@@ -76,6 +84,7 @@ class CountryReportAdmin(admin.ModelAdmin):
     list_filter = ["state", "round__plan", "round", "country"]
     list_select_related = ["country", "round"]
     readonly_fields = ["round", "country", "state", "return_comment"]
+    ordering = ["-round__opens_on", "-round_id", "country__name"]
     inlines = [ReportEventInline]
 
     def has_add_permission(self, request):
@@ -116,6 +125,9 @@ class ProgressReportAdmin(admin.ModelAdmin):
     list_select_related = ["activity__plan", "country_report__country", "country_report__round", "updated_by"]
     search_fields = ["activity__code", "activity__text", "narrative", "obstacles"]
     inlines = [EvidenceInline, ProgressChangeInline]
+    # What the model's ordering used to give: newest round first, then country and the plan's order.
+    ordering = ["-country_report__round__opens_on", "-country_report__round_id", "country_report__country__name",
+                "activity__position"]
 
     def has_add_permission(self, request):
         return False

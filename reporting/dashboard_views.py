@@ -15,7 +15,7 @@ from cami.parsing import parse_int
 from conservation_units.models import Country
 
 from . import dashboards
-from .models import CountryReport
+from .models import CountryReport, ReportingRound
 from .views import _round_and_country
 
 
@@ -51,7 +51,8 @@ class PlanDashboardRowsView(ListView):
 
     def get_queryset(self):
         self.plan = get_object_or_404(ActionPlan, slug=self.kwargs["slug"])
-        self.round = _round_of(self.plan, self.request.GET.get("round")) or self.plan.rounds.first()
+        self.round = (_round_of(self.plan, self.request.GET.get("round"))
+                      or ReportingRound.objects.latest_for(self.plan))
         if self.round is None:
             raise Http404(_("%(plan)s has no reporting round yet.") % {"plan": self.plan})
         self.filterset = dashboards.plan_dashboard_rows(plan=self.plan, round=self.round, user=self.request.user,

@@ -73,10 +73,38 @@ class Assignment(models.Model):
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["country__name", "user__username"]
+        # No Meta.ordering: sorting by country and user names joined two tables into every permission
+        # check. Lists order explicitly (the admin, the account page).
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         indexes = [models.Index(fields=["user", "country"], name="assignment_user_country_idx")]
+        constraints = [
+            # Meta cannot read the model's TextChoices: the "*_valid" constraints spell the values out, and
+            # tests/reporting/test_models.py checks that they match the choices.
+            models.CheckConstraint(
+                condition=Q(role__in=["focal_point", "contributor"]), name="%(app_label)s_%(class)s_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="focal_point") | Q(conservation_unit__isnull=True),
+                name="%(app_label)s_%(class)s_focal_point_has_no_unit",
+                violation_error_message=_("A focal point reports for the whole country."),
+            ),
+            # A focal point's scope is its country and plan (empty: every plan), so it is unique in the
+            # database. A NULL plan is never equal to another in SQL and SQLite has no NULLS NOT DISTINCT:
+            # hence one constraint for "every plan" and one for a given plan. A contributor's scope also
+            # holds the activities handed over (a many-to-many the database cannot compare), and a
+            # focal point may hand a colleague some activities of a plan and later others: two rows.
+            models.UniqueConstraint(
+                fields=["user", "country"], condition=Q(role="focal_point", plan__isnull=True),
+                name="%(app_label)s_%(class)s_focal_point_once_for_every_plan",
+                violation_error_message=_("This user is already focal point of this country for every plan."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "country", "plan"], condition=Q(role="focal_point", plan__isnull=False),
+                name="%(app_label)s_%(class)s_focal_point_once_per_plan",
+                violation_error_message=_("This user is already focal point of this country for this plan."),
+            ),
+        ]
 
     def __str__(self):
         scope = self.plan.short_title if self.plan_id else _("all plans")
@@ -94,6 +122,13 @@ class Assignment(models.Model):
 class ReportingRoundQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=ReportingRound.Status.OPEN)
+
+    def newest_first(self):
+        return self.order_by("-opens_on", "-id")
+
+    def latest_for(self, plan):
+        """The plan's latest round (the last to open), or None: what pages show when no round is asked for."""
+        return self.filter(plan=plan).newest_first().first()
 
 
 class ReportingRound(models.Model):
@@ -118,11 +153,15 @@ class ReportingRound(models.Model):
     objects = ReportingRoundQuerySet.as_manager()
 
     class Meta:
+        # One table, so cheap; but "latest" is asked for by name (ReportingRound.objects.latest_for).
         ordering = ["-opens_on", "-id"]
         verbose_name = _("reporting round")
         verbose_name_plural = _("reporting rounds")
         indexes = [models.Index(fields=["plan", "status"], name="round_plan_status_idx")]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "closed"]), name="%(app_label)s_%(class)s_status_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(due_on__gte=models.F("opens_on")), name="%(app_label)s_%(class)s_due_after_opening"
             ),
@@ -174,11 +213,16 @@ class CountryReport(models.Model):
     objects = CountryReportQuerySet.as_manager()
 
     class Meta:
-        ordering = ["round", "country__name"]
+        # No Meta.ordering: "round, country name" joined the round and country tables into every filter
+        # (the workbook, the dashboards' subqueries). Lists order explicitly.
         verbose_name = _("country report")
         verbose_name_plural = _("country reports")
         constraints = [
-            models.UniqueConstraint(fields=["round", "country"], name="%(app_label)s_%(class)s_one_per_round")
+            models.UniqueConstraint(fields=["round", "country"], name="%(app_label)s_%(class)s_one_per_round"),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "submitted", "validated", "returned"]),
+                name="%(app_label)s_%(class)s_state_valid",
+            ),
         ]
         indexes = [models.Index(fields=["state"], name="countryreport_state_idx")]
 
@@ -250,10 +294,15 @@ class ProgressReport(models.Model):
     objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
-        ordering = ["country_report", "activity__position"]
+        # No Meta.ordering: "country report, activity position" chained to the country report's and the
+        # round's orderings, four tables joined and sorted for every plain filter. Lists order explicitly.
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["not_started", "in_progress", "completed", "ongoing", "not_applicable"]),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
             models.UniqueConstraint(
                 fields=["country_report", "activity"], name="%(app_label)s_%(class)s_one_per_activity"
             ),
@@ -351,7 +400,13 @@ class Evidence(models.Model):
             models.CheckConstraint(
                 condition=(Q(kind="link") & ~Q(url="")) | (Q(kind="file") & ~Q(file="")),
                 name="%(app_label)s_%(class)s_link_or_file",
-            )
+            ),
+            # Outside the country, lists show only "public" evidence and the history hides only the titles
+            # of "restricted" evidence: a third value would be hidden by one and shown by the other.
+            models.CheckConstraint(
+                condition=Q(visibility__in=["public", "restricted"]),
+                name="%(app_label)s_%(class)s_visibility_valid",
+            ),
         ]
 
     def __str__(self):
@@ -387,6 +442,12 @@ class ProgressChange(models.Model):
         verbose_name = _("progress change")
         verbose_name_plural = _("progress changes")
         indexes = [models.Index(fields=["progress_report", "changed_at"], name="change_report_time_idx")]
+        constraints = [
+            # One history entry per saved version: two would mean two saves from one copy got through.
+            models.UniqueConstraint(
+                fields=["progress_report", "version"], name="%(app_label)s_%(class)s_one_per_version"
+            ),
+        ]
 
 
 class ReportEvent(models.Model):

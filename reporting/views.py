@@ -361,7 +361,7 @@ class RoundListView(ListView):
     context_object_name = "rounds"
 
     def get_queryset(self):
-        return ReportingRound.objects.select_related("plan").order_by("-opens_on", "-id")
+        return ReportingRound.objects.select_related("plan").newest_first()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=RoundForm(), **kwargs)
@@ -407,11 +407,15 @@ class AccountView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        assignments = Assignment.objects.filter(user=user).select_related("country", "plan", "conservation_unit")
+        assignments = (
+            Assignment.objects.filter(user=user).select_related("country", "plan", "conservation_unit")
+            .order_by("country__name", "pk")
+        )
         focal_countries = [a.country for a in assignments if a.role == Assignment.Role.FOCAL_POINT]
         handed = (
             Assignment.objects.filter(role=Assignment.Role.CONTRIBUTOR, country__in=focal_countries)
             .select_related("user", "country", "plan", "conservation_unit").prefetch_related("activities")
+            .order_by("country__name", "user__username", "pk")
         )
         return super().get_context_data(
             assignments=assignments, token=Token.objects.filter(user=user).first(), role=permissions.user_role(user),

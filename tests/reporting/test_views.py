@@ -417,3 +417,13 @@ def test_round_constraint_hit_by_a_simultaneous_request_is_a_message(client, wor
     assert response.status_code == 200
     assert "already has an open round" in response.content.decode()
     assert ReportingRound.objects.open().count() == 1
+
+
+def test_account_lists_the_users_countries_by_name(client, world):
+    from reporting.models import Assignment
+    from tests.factories import CountryFactory
+
+    Assignment.objects.create(user=world["focal_kz"], country=CountryFactory(code="AF", name="Afghanistan"))
+    client.force_login(world["focal_kz"])
+    html = client.get(reverse("reporting:account")).content.decode()
+    assert html.index("Afghanistan") < html.index("Kazakhstan")
