@@ -119,6 +119,10 @@ class Assignment(models.Model):
             raise ValidationError({"conservation_unit": _("Choose a unit of the assignment's plan.")})
 
 
+# Said by the database constraint (so forms and the admin show it) and by round_open naming the field.
+DUE_BEFORE_OPENING = _("The due date comes before the opening date.")
+
+
 class ReportingRoundQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=ReportingRound.Status.OPEN)
@@ -163,7 +167,8 @@ class ReportingRound(models.Model):
                 condition=Q(status__in=["open", "closed"]), name="%(app_label)s_%(class)s_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(due_on__gte=models.F("opens_on")), name="%(app_label)s_%(class)s_due_after_opening"
+                condition=Q(due_on__gte=models.F("opens_on")), name="%(app_label)s_%(class)s_due_after_opening",
+                violation_error_message=DUE_BEFORE_OPENING,
             ),
             # Carry-over and the focal points' home page assume one open round per plan.
             models.UniqueConstraint(

@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from . import permissions
-from .models import CountryReport, Evidence, Profile, ProgressChange, ProgressReport, ReportEvent, ReportingRound
+from .models import (
+    DUE_BEFORE_OPENING, CountryReport, Evidence, Profile, ProgressChange, ProgressReport, ReportEvent, ReportingRound,
+)
 from .uploads import check_evidence_file
 
 TRACKED_FIELDS = ("status", "narrative", "obstacles", "expected_year")
@@ -84,7 +86,7 @@ def round_open(*, plan, title: str, opens_on: datetime.date, due_on: datetime.da
     _deny_if(permissions.why_cannot_manage_rounds(opened_by))
     if opens_on and due_on and due_on < opens_on:
         # The database refuses it too (due_after_opening); said here naming the field, for every caller.
-        raise ValidationError({"due_on": _("The due date comes before the opening date.")})
+        raise ValidationError({"due_on": DUE_BEFORE_OPENING})
     message = _("%(plan)s already has an open round: close it first.")
     with transaction.atomic():
         _lock_plan(plan.pk)

@@ -427,3 +427,14 @@ def test_account_lists_the_users_countries_by_name(client, world):
     client.force_login(world["focal_kz"])
     html = client.get(reverse("reporting:account")).content.decode()
     assert html.index("Afghanistan") < html.index("Kazakhstan")
+
+
+def test_a_round_due_before_it_opens_is_refused_with_a_sentence(client, world):
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    client.force_login(world["secretariat"])
+    response = client.post(reverse("reporting:round_create"), {
+        "plan": world["plan"].pk, "title": "Backwards", "opens_on": "2027-06-01", "due_on": "2027-01-01"}, follow=True)
+    html = response.content.decode()
+    assert "The due date comes before the opening date." in html
+    assert "is violated" not in html
+    assert not ReportingRound.objects.filter(title="Backwards").exists()
