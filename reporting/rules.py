@@ -46,7 +46,11 @@ def is_reported(report) -> bool:
     (None, or a row whose carried_over is None: there is no report, so nothing is reported)."""
     if report is None:
         return False
-    carried_over = report.get("carried_over") if isinstance(report, dict) else report.carried_over
+    return is_said_in_round(report.get("carried_over") if isinstance(report, dict) else report.carried_over)
+
+
+def is_said_in_round(carried_over: bool | None) -> bool:
+    """REPORTED on a report's carried_over value, as the counts read it (None: there is no report)."""
     return carried_over is not None and not carried_over
 
 

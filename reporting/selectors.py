@@ -99,17 +99,21 @@ class Tally:
     carried: int = 0
     validated: int = 0
 
-    def add(self, row: dict, n: int | None = None):
-        """Count a row of ``pair_counts`` (or a report's values: status, carried_over, state) ``n`` times."""
-        n = row["n"] if n is None else n
-        self.counts[row["status"]] += n
-        if row["status"] == NO_INFORMATION:
+    def add(self, row: dict):
+        """Count a row of ``pair_counts``."""
+        self.count(row["status"], row["carried_over"], row["state"], row["n"])
+
+    def count(self, status: str, carried_over: bool | None, state: str | None, n: int = 1):
+        """Count ``n`` pairs of a status, their report's carried_over and state (None: no report)."""
+        self.counts[status] += n
+        if status == NO_INFORMATION:
             return
-        if rules.is_reported(row):
+        if rules.is_said_in_round(carried_over):
             self.reported += n
         else:
             self.carried += n
-        self.validated += n if row["state"] == VALIDATED else 0
+        if state == VALIDATED:
+            self.validated += n
 
     @property
     def total(self) -> int:
