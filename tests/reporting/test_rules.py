@@ -178,3 +178,20 @@ def test_reported_is_the_same_rule_as_a_filter_and_as_a_yes_or_no(db):
     assert rules.is_reported(ProgressReport(carried_over=True)) is False
     assert rules.is_reported({"carried_over": None}) is False  # a pair without a report
     assert rules.REPORTED == rules.reported_q()
+
+
+def test_home_queries_do_not_grow_with_activities(client, due, django_assert_num_queries):
+    client.force_login(due["secretariat"])
+    url = reverse("reporting:home")
+    # session, user, profile; countries, open rounds and their range states; the grouped pair counts
+    # (as before: the activity totals); the report states (as before: the reports); the validation
+    # queue, recent changes
+    with django_assert_num_queries(10) as first:
+        client.get(url)
+    for number in range(20):
+        activity = ActivityFactory(plan=due["plan"], code=f"2.{number}", countries=list(due["countries"].values()))
+        services.progress_report_record(round=due["round"], activity=activity, country=due["countries"]["NN"],
+                                        user=due["secretariat"], values=ProgressInput(status="completed"))
+    with django_assert_num_queries(len(first.captured_queries)):
+        cards = client.get(url).context["cards"]
+    assert {card.country.code: card.total for card in cards}["NN"] == 23
