@@ -120,10 +120,6 @@ class Tally:
         return sum(self.counts.values())
 
     @property
-    def unreported(self) -> int:
-        return self.total - self.reported
-
-    @property
     def done(self) -> int:
         return sum(self.counts[status] for status in DONE)
 
