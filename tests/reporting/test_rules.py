@@ -195,3 +195,14 @@ def test_home_queries_do_not_grow_with_activities(client, due, django_assert_num
     with django_assert_num_queries(len(first.captured_queries)):
         cards = client.get(url).context["cards"]
     assert {card.country.code: card.total for card in cards}["NN"] == 23
+
+
+def test_workflow_buttons_follow_the_services_allowed_moves(client, due, monkeypatch):
+    """report_status.html asks services.ALLOWED_MOVES rather than listing the states again."""
+    client.force_login(due["secretariat"])
+    url = reverse("reporting:country_report", args=[due["round"].pk, "GA"])  # submitted
+    page = client.get(url).content.decode()
+    assert ">Validate<" in page and "Return with comment" in page
+    monkeypatch.setitem(services.ALLOWED_MOVES, "validated", set())
+    page = client.get(url).content.decode()
+    assert ">Validate<" not in page and "Return with comment" in page
