@@ -5,11 +5,12 @@ what the country reported on the activity in the round, or "No information" wher
 the user may see: anonymous visitors count validated reports only (``ProgressReport.visible_to``), so
 their figures never show what a country has not yet had validated.
 
-- *Reported* means said in this round: a report that is not an unconfirmed carry-over (as on the
-  country report page). A carried-over report still counts under its status: it is the last thing known.
+- *Reported* means said in this round (``rules.REPORTED``, ``rules.is_reported``): a report that is not
+  an unconfirmed carry-over. A carried-over report still counts under its status: it is the last thing known.
 - *Validated* means a report in a country report the Secretariat validated.
 
-The counts come from one grouped query (``_cube``): pairs grouped by country, plan, conservation unit,
+The counts come from one grouped query (``selectors.pair_counts``, which the home page's cards and
+the reminders count with too): pairs grouped by country, plan, conservation unit,
 objective, priority level, status, carry-over and report state; the breakdowns add up its few rows.
 
 Each figure carries the address of the list behind it: the progress list (``/progress/``) or the
@@ -19,13 +20,12 @@ of pairs (``plan_dashboard_rows``), which can show "No information" and filter b
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import django_filters
-from django.db.models import BooleanField, CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,15 +33,21 @@ from django.utils.translation import gettext_lazy as _
 from actionplans.models import ActionPlan, Activity, PlanElement
 from conservation_units.models import Country
 
+from . import rules
 from .models import CountryReport, Evidence, ProgressReport, ReportEvent, ReportingRound
-from .selectors import NO_INFORMATION
-
-Pair = Activity.countries.through  # one row per activity and country it applies to
+from .selectors import (
+    DONE,
+    NO_INFORMATION,
+    VALIDATED,
+    Pair,
+    Tally,
+    pair_counts,
+    pair_queryset,
+    tallies,
+)
 
 STATUSES = (*ProgressReport.Status.values, NO_INFORMATION)
 STATUS_LABELS = {**dict(ProgressReport.Status.choices), NO_INFORMATION: _("No information")}
-DONE = (ProgressReport.Status.COMPLETED, ProgressReport.Status.ONGOING)
-VALIDATED = CountryReport.State.VALIDATED
 NONE = "none"  # filter value: activities without a unit, objective or priority level
 
 
@@ -49,81 +55,15 @@ def _share(part: int, whole: int) -> float:
     return 100 * part / whole if whole else 0.0
 
 
-# --- Pairs and their statuses ---------------------------------------------------------------------
-
-def pair_queryset(*, user, round_ids) -> QuerySet:
-    """Pairs of the rounds' plans, each annotated with its report in that round that the user may see.
-
-    ``round_ids`` holds at most one round per plan: a pair is then matched by one round and one report.
-
-    ``report_status`` is the status or "no_information"; ``report_carried`` and ``report_state`` are
-    null where there is no report.
-    """
-    reports = ProgressReport.objects.visible_to(user).filter(
-        country_report__round_id__in=round_ids, country_report__country_id=OuterRef("country_id"),
-        activity_id=OuterRef("activity_id"),
-    )
-    return (
-        Pair.objects.filter(activity__plan__rounds__in=round_ids)
-        # An activity's countries are range states of its plan; the join keeps it so should the admin
-        # add another country, as the country report page only opens for range states.
-        .filter(country__action_plans=F("activity__plan_id"))
-        .annotate(
-            report_status=Coalesce(Subquery(reports.values("status")[:1]), Value(NO_INFORMATION),
-                                   output_field=CharField()),
-            report_carried=Subquery(reports.values("carried_over")[:1], output_field=BooleanField()),
-            report_state=Subquery(reports.values("country_report__state")[:1], output_field=CharField()),
-        )
-    )
-
-
-CUBE_FIELDS = {
-    "country": "country_id", "plan": "activity__plan_id", "unit": "activity__conservation_unit_id",
-    "objective": "activity__objective_id", "priority": "activity__priority_level", "status": "report_status",
-    "carried": "report_carried", "state": "report_state",
-}
-
+# --- Pairs and their statuses: selectors.pair_queryset, pair_counts and Tally -------------------------
 
 def _cube(*, user, round_ids, country: Country | None = None) -> list[dict]:
     """Pairs counted in the database, grouped by everything a dashboard breaks them down by: a few rows."""
-    pairs = pair_queryset(user=user, round_ids=round_ids)
-    if country is not None:
-        pairs = pairs.filter(country=country)
-    rows = pairs.values(*CUBE_FIELDS.values()).annotate(n=Count("id")).order_by()
-    return [{key: row[column] for key, column in CUBE_FIELDS.items()} | {"n": row["n"]} for row in rows]
-
-
-@dataclass
-class Tally:
-    """Pairs counted by status, with how many were reported in the round and how many validated."""
-
-    counts: Counter = field(default_factory=Counter)
-    reported: int = 0
-    carried: int = 0
-    validated: int = 0
-
-    def add(self, row: dict):
-        n = row["n"]
-        self.counts[row["status"]] += n
-        if row["status"] != NO_INFORMATION:
-            self.reported += n if not row["carried"] else 0
-            self.carried += n if row["carried"] else 0
-            self.validated += n if row["state"] == VALIDATED else 0
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def done(self) -> int:
-        return sum(self.counts[status] for status in DONE)
+    return pair_counts(user=user, round_ids=round_ids, countries=None if country is None else [country])
 
 
 def _tallies(cube: list[dict], key: str) -> dict:
-    tallies = defaultdict(Tally)
-    for row in cube:
-        tallies[row[key]].add(row)
-    return tallies
+    return tallies(cube, key)
 
 
 def _overall(cube: list[dict]) -> Tally:
@@ -369,7 +309,7 @@ def _trend(*, plan, rounds, user, total: int, links: _Links) -> list[TrendPoint]
         .filter(country_report__round__plan=plan, activity__countries=F("country_report__country"),
                 country_report__country__action_plans=plan)
         .values("country_report__round_id")
-        .annotate(reported=Count("id", filter=Q(carried_over=False)),
+        .annotate(reported=Count("id", filter=rules.REPORTED),
                   done=Count("id", filter=Q(status__in=DONE)),
                   validated=Count("id", filter=Q(country_report__state=VALIDATED)))
         .order_by()
@@ -434,10 +374,11 @@ class PairFilterSet(django_filters.FilterSet):
         return queryset.filter(activity__priority_level__in=levels)
 
     def filter_reported(self, queryset, name, value):
+        reported = rules.reported_q("report_")
         if value == "yes":
-            return queryset.filter(report_carried=False)
+            return queryset.filter(reported)
         # No report (null) or one carried over and not yet confirmed: spelt out, as NOT on null is null.
-        return queryset.filter(Q(report_carried__isnull=True) | Q(report_carried=True))
+        return queryset.filter(Q(report_carried_over__isnull=True) | ~reported)
 
 
 def plan_dashboard_rows(*, plan: ActionPlan, round: ReportingRound, user, data) -> PairFilterSet:
@@ -475,7 +416,7 @@ class CountryRound:
 
     @property
     def submitted(self) -> bool:
-        return self.state in (CountryReport.State.SUBMITTED, VALIDATED)
+        return rules.is_handed_in(self.state)
 
 
 @dataclass
@@ -491,8 +432,8 @@ def country_dashboard(*, country: Country, user, today: datetime.date | None = N
     """A country's activities by status in each plan's latest round, what is overdue, its reports.
 
     Two queries (three with overdue rounds) whatever the number of plans, activities and reports.
-    Overdue (open rounds past due with unreported activities, or not submitted) is for signed-in
-    users: it reveals the state of reports not yet validated.
+    Overdue (``rules.is_overdue``: an open round past due whose report is not handed in) is for
+    signed-in users: it reveals the state of reports not yet validated.
     """
     today = today or timezone.localdate()
     state = CountryReport.objects.filter(round=OuterRef("pk"), country=country).values("state")[:1]
@@ -505,9 +446,9 @@ def country_dashboard(*, country: Country, user, today: datetime.date | None = N
     for item in rounds:
         latest.setdefault(item.round.plan_id, item)
     cube = _cube(user=user, round_ids=[item.round.pk for item in latest.values()], country=country)
-    tallies = _tallies(cube, "plan")
-    plans = [_plan_row(item, tallies.get(plan_id, Tally()), country, user) for plan_id, item in latest.items()]
-    overdue = _overdue(rounds, tallies, country, user, today)
+    by_plan = _tallies(cube, "plan")
+    plans = [_plan_row(item, by_plan.get(plan_id, Tally()), country, user) for plan_id, item in latest.items()]
+    overdue = _overdue(rounds, country, user, today)
     rounds.sort(key=lambda item: (item.round.opens_on, item.round.pk), reverse=True)
     return CountryDashboard(country, plans, overdue, rounds, [(s, STATUS_LABELS[s]) for s in STATUSES])
 
@@ -525,20 +466,18 @@ def _plan_row(item: CountryRound, tally: Tally, country: Country, user) -> Row:
     return row
 
 
-def _overdue(rounds: list[CountryRound], tallies, country: Country, user, today) -> list[CountryRound]:
+def _overdue(rounds: list[CountryRound], country: Country, user, today) -> list[CountryRound]:
+    """The rounds whose report is overdue (rules.is_overdue), each with what is reported in it."""
     due = [item for item in rounds if item.round.is_open and item.round.due_on < today]
     if not due or not user.is_authenticated:
         return []
-    reported = dict(
-        ProgressReport.objects.filter(country_report__country=country, country_report__round__in=[i.round for i in due],
-                                      carried_over=False, activity__countries=country)
-        .values_list("country_report__round_id").annotate(n=Count("id")).order_by()
-    )
+    counts = tallies(pair_counts(user=user, round_ids=[item.round.pk for item in due], countries=[country],
+                                 keys=("plan", "status", "carried_over", "state")), "plan")
     overdue = []
     for item in due:
-        item.total = tallies.get(item.round.plan_id, Tally()).total
-        item.reported = reported.get(item.round.pk, 0)
-        if item.unreported or not item.submitted:
+        tally = counts.get(item.round.plan_id, Tally())
+        item.total, item.reported = tally.total, tally.reported
+        if rules.is_overdue(round=item.round, state=item.raw_state, activities=item.total, today=today):
             overdue.append(item)
     return overdue
 
@@ -614,7 +553,7 @@ def national_report(*, round: ReportingRound, country: Country, user) -> Nationa
         activity.report = activity.reports[0] if activity.reports else None
         counts[activity.report.status if activity.report else NO_INFORMATION] += 1
     total = len(activities)
-    reported = sum(1 for a in activities if a.report and not a.report.carried_over)
+    reported = sum(1 for a in activities if rules.is_reported(a.report))
     cells = [Cell(s, STATUS_LABELS[s], counts[s], total, "") for s in STATUSES]
     return NationalReport(round, country, country_report, _report_groups(activities), events, cells, total, reported)
 

@@ -40,7 +40,7 @@ from conservation_units.models import Country
 
 from .filtersets import ProgressReportFilterSet
 from .models import CountryReport, Evidence, ProgressReport, ReportingRound
-from .selectors import NO_INFORMATION, progress_queryset
+from .selectors import NO_INFORMATION, Tally, activity_country_pairs, progress_queryset
 
 # --- What the tables show -----------------------------------------------------------------------
 
@@ -377,11 +377,11 @@ def _activities(scope: Scope, plan_ids: list[int]) -> list[Activity]:
 
 
 def _applies(scope: Scope, plan_ids: list[int]) -> dict[int, set]:
-    """{activity id: ids of the countries it applies to}, as plain ids rather than a Country per pair."""
-    through = Activity.countries.through.objects.filter(
-        activity__in=scope.activities.filter(plan__in=plan_ids).values("pk"))
+    """{activity id: ids of the countries it applies to}, as plain ids rather than a Country per pair:
+    the pairs the dashboards and the home page count (selectors.activity_country_pairs)."""
+    pairs = activity_country_pairs(activities=scope.activities.filter(plan__in=plan_ids))
     applies: dict[int, set] = {}
-    for activity_id, country_id in through.values_list("activity_id", "country_id"):
+    for activity_id, country_id in pairs.values_list("activity_id", "country_id"):
         applies.setdefault(activity_id, set()).add(country_id)
     return applies
 
@@ -459,12 +459,30 @@ def priority_label(activity: Activity, blank: bool = False, names: dict | None =
 
 @dataclass
 class CountryFigures:
+    """A country's line of the Summary, counted by the dashboards' Tally (so reported as they count it)."""
+
     country: Country
-    activities: int = 0
-    reported: int = 0
-    carried_over: int = 0
-    no_information: int = 0
-    validated: int = 0
+    tally: Tally = field(default_factory=Tally)
+
+    @property
+    def activities(self) -> int:
+        return self.tally.total
+
+    @property
+    def reported(self) -> int:
+        return self.tally.reported
+
+    @property
+    def carried_over(self) -> int:
+        return self.tally.carried
+
+    @property
+    def no_information(self) -> int:
+        return self.tally.counts[NO_INFORMATION]
+
+    @property
+    def validated(self) -> int:
+        return self.tally.validated
 
 
 @dataclass
@@ -511,17 +529,11 @@ def plan_summary(table: PlanTable) -> PlanSummary:
 
 
 def _count_country(figures: CountryFigures, pair: Pair):
-    figures.activities += 1
     report = pair.report
     if report is None:
-        figures.no_information += 1
-        return
-    if report.carried_over:
-        figures.carried_over += 1
+        figures.tally.count(NO_INFORMATION, None, None)
     else:
-        figures.reported += 1
-    if report.state == CountryReport.State.VALIDATED:
-        figures.validated += 1
+        figures.tally.count(report.status, report.carried_over, report.state)
 
 
 # --- Details rows (the sheet, the CSV and the JSON) -----------------------------------------------

@@ -1,4 +1,5 @@
-"""Reminder mails to focal points whose countries still have activities to report in an open round."""
+"""Reminder mails to focal points whose countries' reports are awaited in an open round: not handed in
+yet (``rules.is_awaited``), before the due date and, once overdue (``rules.is_overdue``), weekly."""
 from __future__ import annotations
 
 import datetime
@@ -6,14 +7,14 @@ import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from actionplans.models import Activity
-
+from . import rules
 from .models import Assignment, CountryReport, ReminderLog, ReportingRound
+from .selectors import pair_counts, tallies
 
 DAYS_BEFORE_DUE = (14, 3)
 
@@ -39,7 +40,7 @@ def reminders_send(*, today: datetime.date) -> list[str]:
 
 
 def _remind_round(round: ReportingRound, kind: str, today: datetime.date) -> list[str]:
-    pending = _pending_countries(round)
+    pending = _pending_countries(round, today)
     focal_points = (
         Assignment.objects.filter(role=Assignment.Role.FOCAL_POINT, country_id__in=pending)
         .filter(Q(plan=round.plan) | Q(plan__isnull=True))
@@ -53,24 +54,22 @@ def _remind_round(round: ReportingRound, kind: str, today: datetime.date) -> lis
             if (line := _mail_once(round, kind, today, user, countries))]
 
 
-def _pending_countries(round: ReportingRound) -> dict:
-    """Range states of the round's plan with unreported activities: {country id: (reported, total)}."""
-    totals = dict(
-        Activity.objects.filter(plan=round.plan).values_list("countries").annotate(n=Count("id")).order_by()
-    )
-    reported = {
-        report.country_id: report.reported
-        for report in CountryReport.objects.filter(round=round).annotate(
-            reported=Count("progress_reports", filter=Q(progress_reports__carried_over=False)))
-    }
-    finished = set(CountryReport.objects.filter(
-        round=round, state__in=[CountryReport.State.SUBMITTED, CountryReport.State.VALIDATED]
-    ).values_list("country_id", flat=True))
-    return {
-        country_id: (reported.get(country_id, 0), total)
-        for country_id, total in totals.items()
-        if country_id not in finished and reported.get(country_id, 0) < total
-    }
+def _pending_countries(round: ReportingRound, today: datetime.date) -> dict:
+    """Range states of the round's plan whose report is awaited (overdue, once past due):
+    {country id: (reported, total)}, counted as the home page and the dashboards count."""
+    counts = tallies(pair_counts(user=None, round_ids=[round.pk], keys=("country", "status", "carried_over", "state")),
+                     "country")
+    states = dict(CountryReport.objects.filter(round=round).values_list("country_id", "state"))
+    pending = {}
+    for country_id, tally in counts.items():
+        state = states.get(country_id)
+        if round.due_on < today:
+            remind = rules.is_overdue(round=round, state=state, activities=tally.total, today=today)
+        else:
+            remind = rules.is_awaited(state=state, activities=tally.total)
+        if remind:
+            pending[country_id] = (tally.reported, tally.total)
+    return pending
 
 
 def _mail_once(round, kind, today, user, countries) -> str | None:

@@ -1,6 +1,12 @@
-"""Limits of what users write in reporting, in one place: the models state them, and the forms, the
-API serializers (and so the OpenAPI schema) and the offline workbook read them from here.
+"""Rules of reporting, each in one place.
+
+Limits of what users write: the models state them, and the forms, the API serializers (and so the
+OpenAPI schema) and the offline workbook read them from here. What counts as reported and as
+overdue: every page, export and reminder counts with the pieces at the end of this module.
 """
+import datetime
+
+from django.db.models import Q
 
 # What was done and Obstacles: one limit each. The workbook states one figure for both in its
 # instructions and its Excel data validation, so they share this value.
@@ -17,3 +23,60 @@ COMMENT_MAX_CHARS = 5000
 ROUND_TITLE_MAX_CHARS = 200
 EVIDENCE_TITLE_MAX_CHARS = 200
 EVIDENCE_URL_MAX_CHARS = 500
+
+
+# --- What counts as reported, what counts as overdue ------------------------------------------------
+# One meaning each, used by the home page's cards, the country report page, the dashboards, the
+# printable national report, the exports and the reminders. Every count is over activity × country
+# pairs (an activity and a range state it applies to), so a report left on an activity that no
+# longer applies to the country is not counted.
+
+# Reported: said in this round. A status carried over from the last round counts once the country
+# changes or confirms it ("No change since the last round"); the services then clear carried_over.
+REPORTED = Q(carried_over=False)
+
+
+def reported_q(prefix: str = "") -> Q:
+    """REPORTED seen through a relation: ``reported_q("progress_reports__")`` from a country report."""
+    return Q(**{f"{prefix}carried_over": False})
+
+
+def is_reported(report) -> bool:
+    """REPORTED as a yes/no for a report in hand, or for a row of values holding its ``carried_over``
+    (None, or a row whose carried_over is None: there is no report, so nothing is reported)."""
+    if report is None:
+        return False
+    return is_said_in_round(report.get("carried_over") if isinstance(report, dict) else report.carried_over)
+
+
+def is_said_in_round(carried_over: bool | None) -> bool:
+    """REPORTED on a report's carried_over value, as the counts read it (None: there is no report)."""
+    return carried_over is not None and not carried_over
+
+
+# States of a country report that is handed in (CountryReport.State values; models.py imports this
+# module, so the values are written out here and a test checks them against the choices).
+HANDED_IN_STATES = frozenset({"submitted", "validated"})
+
+
+def is_handed_in(state: str | None) -> bool:
+    return state in HANDED_IN_STATES
+
+
+def is_awaited(*, state: str | None, activities: int) -> bool:
+    """A country's report is awaited while it has activities to report on and is not handed in."""
+    return activities > 0 and not is_handed_in(state)
+
+
+def is_overdue(*, round, state: str | None, activities: int, today: datetime.date) -> bool:
+    """A country's report in a round is overdue when the round is open, its due date has passed,
+    the country has activities to report on, and its report is not handed in (no report yet, a
+    draft, or returned by the Secretariat).
+
+    A report submitted with gaps is not overdue: the country has sent it, and the Secretariat decides
+    (validates it, or returns it with a comment, which makes it overdue again). Its gaps still show
+    as "X of Y reported". This is the rule of national reporting systems (a data set is late until
+    it is completed, as in DHIS2), and the only one a focal point can act on: a submitted report
+    cannot be edited until withdrawn, and the overdue reminder says "not submitted yet".
+    """
+    return bool(round.is_open and round.due_on < today and is_awaited(state=state, activities=activities))

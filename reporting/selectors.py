@@ -1,10 +1,13 @@
 """Reads of reporting shared by the pages, the API and the exports."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 import django_filters
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, CharField, Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +15,7 @@ from actionplans.filtersets import ActivityFilterSet
 from actionplans.models import Activity
 from conservation_units.models import Country
 
-from . import permissions
+from . import permissions, rules
 from .filtersets import ProgressReportFilterSet
 from .models import (
     Assignment,
@@ -25,6 +28,108 @@ from .models import (
 )
 
 NO_INFORMATION = "no_information"
+VALIDATED = CountryReport.State.VALIDATED
+DONE = (ProgressReport.Status.COMPLETED, ProgressReport.Status.ONGOING)
+
+
+# --- Activity × country pairs and their tallies ------------------------------------------------------
+# What every figure counts (home cards, the country report page, dashboards, exports, reminders).
+
+Pair = Activity.countries.through  # one row per activity and country it applies to
+
+
+def activity_country_pairs(*, round_ids=None, activities=None) -> QuerySet:
+    """Each activity with each range state of its plan it applies to: of the rounds' plans, or of
+    ``activities`` (a queryset). The range-state join keeps a country the admin added to an activity
+    without making it a range state out, as the country report page only opens for range states."""
+    pairs = Pair.objects.filter(country__action_plans=F("activity__plan_id"))
+    if round_ids is not None:
+        pairs = pairs.filter(activity__plan__rounds__in=round_ids)
+    if activities is not None:
+        pairs = pairs.filter(activity__in=activities.values("pk"))
+    return pairs
+
+
+def pair_queryset(*, user, round_ids) -> QuerySet:
+    """Pairs of the rounds' plans, each annotated with its report in that round that the user may see
+    (``user`` None: every report, for the reminders, which no one in particular reads).
+
+    ``round_ids`` holds at most one round per plan: a pair is then matched by one round and one report.
+
+    ``report_status`` is the status or "no_information"; ``report_carried_over`` and ``report_state`` are
+    null where there is no report.
+    """
+    reports = ProgressReport.objects.all() if user is None else ProgressReport.objects.visible_to(user)
+    reports = reports.filter(
+        country_report__round_id__in=round_ids, country_report__country_id=OuterRef("country_id"),
+        activity_id=OuterRef("activity_id"),
+    )
+    return activity_country_pairs(round_ids=round_ids).annotate(
+        report_status=Coalesce(Subquery(reports.values("status")[:1]), Value(NO_INFORMATION),
+                               output_field=CharField()),
+        report_carried_over=Subquery(reports.values("carried_over")[:1], output_field=BooleanField()),
+        report_state=Subquery(reports.values("country_report__state")[:1], output_field=CharField()),
+    )
+
+
+CUBE_FIELDS = {
+    "country": "country_id", "plan": "activity__plan_id", "unit": "activity__conservation_unit_id",
+    "objective": "activity__objective_id", "priority": "activity__priority_level", "status": "report_status",
+    "carried_over": "report_carried_over", "state": "report_state",
+}
+
+
+def pair_counts(*, user, round_ids, countries=None, keys=tuple(CUBE_FIELDS)) -> list[dict]:
+    """Pairs counted in the database, grouped by ``keys`` (of CUBE_FIELDS): one query, a few rows."""
+    pairs = pair_queryset(user=user, round_ids=round_ids)
+    if countries is not None:
+        pairs = pairs.filter(country__in=countries)
+    columns = {key: CUBE_FIELDS[key] for key in keys}
+    rows = pairs.values(*columns.values()).annotate(n=Count("id")).order_by()
+    return [{key: row[column] for key, column in columns.items()} | {"n": row["n"]} for row in rows]
+
+
+@dataclass
+class Tally:
+    """Pairs counted by status, with how many were reported in the round (rules.is_reported), carried
+    over and not confirmed, and validated."""
+
+    counts: Counter = field(default_factory=Counter)
+    reported: int = 0
+    carried: int = 0
+    validated: int = 0
+
+    def add(self, row: dict):
+        """Count a row of ``pair_counts``."""
+        self.count(row["status"], row["carried_over"], row["state"], row["n"])
+
+    def count(self, status: str, carried_over: bool | None, state: str | None, n: int = 1):
+        """Count ``n`` pairs of a status, their report's carried_over and state (None: no report)."""
+        self.counts[status] += n
+        if status == NO_INFORMATION:
+            return
+        if rules.is_said_in_round(carried_over):
+            self.reported += n
+        else:
+            self.carried += n
+        if state == VALIDATED:
+            self.validated += n
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def done(self) -> int:
+        return sum(self.counts[status] for status in DONE)
+
+
+def tallies(rows: list[dict], *keys: str) -> dict:
+    """Rows of ``pair_counts`` added up per value of ``keys`` (a tuple of values for several keys)."""
+    result = defaultdict(Tally)
+    for row in rows:
+        result[row[keys[0]] if len(keys) == 1 else tuple(row[key] for key in keys)].add(row)
+    return result
 
 
 def progress_queryset(user):
@@ -103,7 +208,7 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
     scope = permissions.drafting_scope(user, plan=round.plan, country=country) if round.is_open else None
     editable = set(applicable.filter(scope).values_list("pk", flat=True)) if scope is not None else set()
     total = Activity.objects.filter(plan=round.plan, countries=country).count()
-    reported = reports.filter(carried_over=False).count() if country_report else 0
+    reported = reports.filter(rules.REPORTED, activity__countries=country).count() if country_report else 0
     return CountryReportPage(round, country, country_report, filterset, activities, editable, total, reported)
 
 
@@ -115,6 +220,7 @@ class RoundCard:
     total: int
     reported: int
     carried_over: int
+    today: datetime.date | None = None
 
     @property
     def state_label(self):
@@ -126,7 +232,8 @@ class RoundCard:
 
     @property
     def overdue(self):
-        return self.round.is_open and self.round.due_on < timezone.localdate() and self.state in ("", "draft", "returned")
+        return rules.is_overdue(round=self.round, state=self.state, activities=self.total,
+                                today=self.today or timezone.localdate())
 
 
 def countries_of(user):
@@ -138,23 +245,19 @@ def countries_of(user):
     return Country.objects.filter(assignments__user=user).distinct()
 
 
-def home_cards(user) -> list[RoundCard]:
+def home_cards(user, *, today: datetime.date | None = None) -> list[RoundCard]:
     """For each of the user's countries and each open round of a plan it reports on: how far it is."""
     countries = list(countries_of(user).order_by("name"))
     rounds = list(ReportingRound.objects.open().select_related("plan").prefetch_related("plan__range_states")
                   .order_by("due_on"))
     assignments = list(Assignment.objects.for_user(user)) if not user.is_staff else []
-    totals = dict(
-        ((row["plan"], row["countries"]), row["n"])
-        for row in Activity.objects.filter(plan__rounds__in=rounds, countries__in=countries)
-        .values("plan", "countries").annotate(n=Count("id", distinct=True))
-    )
-    reports = {
-        (cr.round_id, cr.country_id): cr
-        for cr in CountryReport.objects.filter(round__in=rounds, country__in=countries).annotate(
-            reported=Count("progress_reports", filter=Q(progress_reports__carried_over=False)),
-            carried=Count("progress_reports", filter=Q(progress_reports__carried_over=True)),
-        )
+    # One open round per plan: a pair's plan names its round.
+    counts = tallies(pair_counts(user=user, round_ids=[r.pk for r in rounds], countries=countries,
+                                 keys=("plan", "country", "status", "carried_over", "state")), "plan", "country")
+    states = {
+        (round_id, country_id): state
+        for round_id, country_id, state in CountryReport.objects.filter(round__in=rounds, country__in=countries)
+        .values_list("round_id", "country_id", "state")
     }
     cards = []
     for round in rounds:
@@ -162,11 +265,9 @@ def home_cards(user) -> list[RoundCard]:
         for country in countries:
             if country.pk not in range_state_ids or not _covers(user, assignments, round.plan_id, country.pk):
                 continue
-            report = reports.get((round.pk, country.pk))
-            cards.append(RoundCard(
-                round, country, report.state if report else "", totals.get((round.plan_id, country.pk), 0),
-                report.reported if report else 0, report.carried if report else 0,
-            ))
+            tally = counts.get((round.plan_id, country.pk), Tally())
+            cards.append(RoundCard(round, country, states.get((round.pk, country.pk), ""), tally.total,
+                                   tally.reported, tally.carried, today))
     return cards
 
 

@@ -4,6 +4,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from reporting import services
+from reporting.models import CountryReport
 from reporting.services import ProgressInput
 
 DUE = datetime.date(2026, 12, 31)
@@ -31,14 +32,37 @@ def test_no_reminder_on_other_days(world):
     assert mail.outbox == []
 
 
+def _report_kz(world, activities=("in_unit", "everywhere"), submit=False):
+    for name in activities:
+        services.progress_report_record(round=world["round"], activity=world[name], country=world["kz"],
+                                        user=world["focal_kz"], values=ProgressInput(status="ongoing"))
+    if submit:
+        services.country_report_submit(country_report=CountryReport.objects.get(round=world["round"],
+                                                                                 country=world["kz"]),
+                                       user=world["focal_kz"])
+
+
 def test_overdue_reminder_skips_countries_that_submitted(world):
     _with_emails(world)
-    for activity in (world["in_unit"], world["everywhere"]):
-        services.progress_report_record(round=world["round"], activity=activity, country=world["kz"],
-                                        user=world["focal_kz"], values=ProgressInput(status="ongoing"))
+    _report_kz(world, submit=True)
     call_command("send_reminders", "--date", str(DUE + datetime.timedelta(days=1)), verbosity=0)
     assert [message.to for message in mail.outbox] == [["focal_ir@example.org"]]
     assert "Overdue" in mail.outbox[0].subject
+
+
+def test_a_report_submitted_with_gaps_is_not_overdue_so_not_reminded(world):
+    _with_emails(world)
+    _report_kz(world, activities=("everywhere",), submit=True)
+    call_command("send_reminders", "--date", str(DUE + datetime.timedelta(days=1)), verbosity=0)
+    assert [message.to for message in mail.outbox] == [["focal_ir@example.org"]]
+
+
+def test_a_complete_draft_is_overdue_until_submitted_and_reminded(world):
+    _with_emails(world)
+    _report_kz(world)
+    call_command("send_reminders", "--date", str(DUE + datetime.timedelta(days=1)), verbosity=0)
+    kz_mail = next(message for message in mail.outbox if message.to == ["focal_kz@example.org"])
+    assert "is not submitted yet" in kz_mail.body and "2 of 2 activities reported" in kz_mail.body
 
 
 def test_reminder_is_in_the_recipients_language(world):
