@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import django_filters
-from django.db.models import BooleanField, CharField, Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import BooleanField, CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -287,11 +287,19 @@ def recent_changes(user, *, limit=10):
     )
 
 
+def reported_count() -> Count:
+    """On a CountryReport queryset: the activities REPORTED in its round that apply to its country, the
+    pairs every dashboard, export and home card counts (a report on an activity that no longer applies
+    to the country is left out, as there)."""
+    return Count("progress_reports", filter=rules.reported_q("progress_reports__")
+                 & Q(progress_reports__activity__countries=F("country")))
+
+
 def validation_queue():
     return (
         CountryReport.objects.filter(state=CountryReport.State.SUBMITTED)
         .select_related("round__plan", "country")
-        .annotate(reported=Count("progress_reports"))
+        .annotate(reported=reported_count())
         .order_by("round__due_on", "country__name")
     )
 

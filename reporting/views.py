@@ -16,13 +16,12 @@ from django.views.generic import ListView, TemplateView
 from django.views.i18n import set_language
 from rest_framework.authtoken.models import Token
 
-from actionplans.models import Activity
 from actionplans.selectors import activity_detail_queryset
 from cami.parsing import parse_int
 from cami.redirects import safe_next
 from conservation_units.models import Country
 
-from . import permissions, selectors, services
+from . import permissions, rules, selectors, services
 from .forms import EvidenceForm, HandOverForm, ProgressForm, ReturnForm, RoundForm
 from .models import Assignment, CountryReport, Evidence, ProgressReport, ReportingRound
 from .services import ProgressInput, StaleEdit
@@ -274,7 +273,7 @@ class SubmitView(LoginRequiredMixin, View):
     def _context(self, request, round_id, country_code):
         round, country = _round_and_country(round_id, country_code)
         page = selectors.country_report_page(round=round, country=country, user=request.user, data=None)
-        unreported = [a for a in page.activities if a.report is None or a.report.carried_over]
+        unreported = [a for a in page.activities if not rules.is_reported(a.report)]
         return {"page": page, "round": page.round, "country": page.country, "country_report": page.country_report,
                 "unreported": unreported,
                 "why_not": permissions.why_cannot_submit(request.user, country_report=page.country_report)

@@ -156,7 +156,7 @@ class CountryReportSerializer(serializers.ModelSerializer):
     round = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("Round id."))
     plan = serializers.CharField(source="round.plan.slug", read_only=True, help_text=_("Plan slug."))
     country = serializers.CharField(source="country.code", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
-    reported = serializers.IntegerField(read_only=True, help_text=_("Number of activities reported on."))
+    reported = serializers.IntegerField(read_only=True, help_text=_("Number of activities reported on in this round (carried-over reports count once confirmed or changed)."))
     events = ReportEventSerializer(many=True, read_only=True)
 
     class Meta:

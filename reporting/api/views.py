@@ -4,7 +4,7 @@ The services' ValidationError, PermissionDenied and StaleEdit become 400, 403 an
 cami/exceptions.py; writes without credentials answer 401 (IsAuthenticatedOrReadOnly).
 """
 import django_filters
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -279,9 +279,9 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 def country_report_queryset(user):
     return (
         CountryReport.objects.visible_to(user).select_related("round__plan", "country")
-        .annotate(reported=Count("progress_reports"))
+        .annotate(reported=selectors.reported_count())
         .prefetch_related(Prefetch("events", queryset=ReportEvent.objects.select_related("actor")))
-        .order_by("round", "country__name")  # Meta.ordering is dropped from a query with an aggregate
+        .order_by("-round__opens_on", "-round_id", "country__name")  # newest round first, said outright
     )
 
 

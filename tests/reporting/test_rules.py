@@ -206,3 +206,13 @@ def test_workflow_buttons_follow_the_services_allowed_moves(client, due, monkeyp
     monkeypatch.setitem(services.ALLOWED_MOVES, "validated", set())
     page = client.get(url).content.decode()
     assert ">Validate<" not in page and "Return with comment" in page
+
+
+def test_the_validation_queue_and_the_api_count_reported_by_the_rules(client, due):
+    client.force_login(due["secretariat"])
+    queue = client.get(reverse("reporting:validation_queue")).context["object_list"]
+    assert {report.country.code: report.reported for report in queue} == {"GA": EXPECTED["GA"][0]}
+    answer = client.get(reverse("api:countryreport-list"), {"round": due["round"].pk, "page_size": 50}).json()
+    by_country = {row["country"] if isinstance(row["country"], str) else row["country"]["code"]: row["reported"]
+                  for row in answer["results"]}
+    assert by_country == {code: reported for code, (reported, _t, _o) in EXPECTED.items() if code != "NN"}
