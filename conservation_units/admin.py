@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.models import Activity
-
 from .models import ConservationUnit, Country
 
 
 class UnitActivityInline(admin.TabularInline):
-    model = Activity
+    # The plan's measures for this unit, reached through their relation to the unit: this app does not
+    # import actionplans (actionplans builds on countries and units; see the README's layout section).
+    model = ConservationUnit.activities.rel.related_model
     fk_name = "conservation_unit"
     extra = 0
     fields = ["code", "kind", "text", "priority", "actor"]

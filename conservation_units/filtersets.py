@@ -1,10 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.models import ActionPlan
 from cami.filters import WholeNumberFilter
 
 from .models import ConservationUnit, Country
+
+# The plans, reached through the unit's relation to its plan: this app does not import actionplans
+# (actionplans builds on countries and units; see the README's layout section).
+ActionPlan = ConservationUnit.plan.field.related_model
 
 
 class ConservationUnitFilterSet(django_filters.FilterSet):

@@ -24,7 +24,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-import django_filters
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -34,21 +33,20 @@ from actionplans.models import ActionPlan, Activity, PlanElement
 from conservation_units.models import Country
 
 from . import rules
+from .filtersets import NONE, PAIR_STATUS_CHOICES, PairFilterSet
 from .models import CountryReport, Evidence, ProgressReport, ReportEvent, ReportingRound
 from .selectors import (
     DONE,
     NO_INFORMATION,
     VALIDATED,
-    Pair,
     Tally,
     pair_counts,
     pair_queryset,
     tallies,
 )
 
-STATUSES = (*ProgressReport.Status.values, NO_INFORMATION)
-STATUS_LABELS = {**dict(ProgressReport.Status.choices), NO_INFORMATION: _("No information")}
-NONE = "none"  # filter value: activities without a unit, objective or priority level
+STATUS_LABELS = dict(PAIR_STATUS_CHOICES)
+STATUSES = tuple(STATUS_LABELS)
 
 
 def _share(part: int, whole: int) -> float:
@@ -327,59 +325,6 @@ def _trend(*, plan, rounds, user, total: int, links: _Links) -> list[TrendPoint]
 
 
 # --- The list behind a figure -------------------------------------------------------------------------
-
-class PairFilterSet(django_filters.FilterSet):
-    """Filters of the list behind a dashboard's figures (kept beside them: they filter the same pairs)."""
-
-    country = django_filters.ChoiceFilter(field_name="country__code", label=_("Country"))
-    status = django_filters.MultipleChoiceFilter(
-        field_name="report_status", label=_("Status"), choices=[(s, STATUS_LABELS[s]) for s in STATUSES])
-    conservation_unit = django_filters.ChoiceFilter(method="filter_unit", label=_("Conservation unit"))
-    objective = django_filters.ChoiceFilter(method="filter_objective", label=_("Objective"))
-    priority_level = django_filters.MultipleChoiceFilter(
-        method="filter_priority", label=_("Priority level"),
-        choices=[*Activity.PriorityLevel.choices, (NONE, _("No priority printed"))])
-    reported = django_filters.ChoiceFilter(
-        method="filter_reported", label=_("Reported in the round"),
-        choices=[("yes", _("Reported in this round")), ("no", _("Not reported in this round"))])
-    state = django_filters.MultipleChoiceFilter(
-        field_name="report_state", label=_("Report state"), choices=CountryReport.State.choices)
-
-    class Meta:
-        model = Pair
-        fields = ["country", "status", "conservation_unit", "objective", "priority_level", "reported", "state"]
-
-    def __init__(self, *args, countries, units, objectives, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["country"].extra["choices"] = [(country.code, country.name) for country in countries]
-        self.filters["conservation_unit"].extra["choices"] = [
-            *((unit.number, str(unit)) for unit in units), (NONE, _("No conservation unit"))]
-        self.filters["objective"].extra["choices"] = [
-            *((element.code, str(element)) for element in objectives), (NONE, _("No objective"))]
-
-    def filter_unit(self, queryset, name, value):
-        if value == NONE:
-            return queryset.filter(activity__conservation_unit__isnull=True)
-        return queryset.filter(activity__conservation_unit__number=value)
-
-    def filter_objective(self, queryset, name, value):
-        if value == NONE:
-            return queryset.filter(activity__objective__isnull=True)
-        return queryset.filter(activity__objective__code=value)
-
-    def filter_priority(self, queryset, name, values):
-        if not values:
-            return queryset
-        levels = ["" if value == NONE else value for value in values]
-        return queryset.filter(activity__priority_level__in=levels)
-
-    def filter_reported(self, queryset, name, value):
-        reported = rules.reported_q("report_")
-        if value == "yes":
-            return queryset.filter(reported)
-        # No report (null) or one carried over and not yet confirmed: spelt out, as NOT on null is null.
-        return queryset.filter(Q(report_carried_over__isnull=True) | ~reported)
-
 
 def plan_dashboard_rows(*, plan: ActionPlan, round: ReportingRound, user, data) -> PairFilterSet:
     """The pairs behind a figure of ``plan_dashboard``, in the plan's order then by country."""

@@ -18,7 +18,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
@@ -27,7 +26,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import get_language, gettext_lazy
-from django_filters.fields import IsoDateTimeField
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -38,7 +36,7 @@ from actionplans.filtersets import ActivityFilterSet
 from actionplans.models import Activity
 from conservation_units.models import Country
 
-from .filtersets import ProgressReportFilterSet
+from .filtersets import ExportProgressFilterSet, ProgressReportFilterSet
 from .models import CountryReport, Evidence, ProgressReport, ReportingRound
 from .selectors import NO_INFORMATION, Tally, activity_country_pairs, progress_queryset
 
@@ -114,21 +112,6 @@ def status_label(status: str, names: dict | None = None) -> str:
 
 # --- Which rows: the request's filters ----------------------------------------------------------
 
-class ProgressScopeForm(forms.Form):
-    """The progress filters of an export; the activity filters are the activity list's FilterSet."""
-
-    round = forms.ModelChoiceField(
-        ReportingRound.objects.select_related("plan"), required=False,
-        error_messages={"invalid_choice": gettext_lazy("There is no round %(value)s.")},
-    )
-    status = forms.MultipleChoiceField(
-        choices=[(NO_INFORMATION, gettext_lazy("No information")), *ProgressReport.Status.choices], required=False)
-    state = forms.MultipleChoiceField(choices=CountryReport.State.choices, required=False)
-    activity = forms.IntegerField(required=False, min_value=1)
-    updated_since = IsoDateTimeField(required=False)
-    search = forms.CharField(required=False, strip=True)
-
-
 # ModelChoiceFilter says "Select a valid choice", which names neither the parameter's meaning nor the value.
 UNKNOWN_VALUE = {
     "plan": gettext_lazy("There is no plan “%(value)s”."),
@@ -183,7 +166,7 @@ def export_scope(params) -> Scope:
     activity_data = data.copy()
     activity_data.pop("search", None)  # searched per pair below: the activity's words or the report's
     activity_filters = ActivityFilterSet(data=activity_data, queryset=_activity_rows())
-    form = ProgressScopeForm(data)
+    form = ExportProgressFilterSet(data=data).form
     errors = {}
     if not activity_filters.is_valid():
         for name, messages in activity_filters.errors.items():
@@ -200,7 +183,7 @@ def export_scope(params) -> Scope:
     activities = activity_filters.qs
     if progress["activity"]:
         activities = activities.filter(pk=progress["activity"])
-    known = set(activity_filters.filters) | set(ProgressScopeForm.base_fields)
+    known = set(activity_filters.filters) | set(ExportProgressFilterSet.base_filters)
     given = [(key, [v for v in data.getlist(key) if v.strip()]) for key in data if key in known]
     return Scope(
         activities=activities, plan=plan, plan_id=int(cleaned["plan_id"]) if cleaned.get("plan_id") else None,

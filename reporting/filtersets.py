@@ -1,12 +1,30 @@
+"""Every filter of reporting, for the pages, the API and the exports: one FilterSet per list.
+
+- ``ProgressReportFilterSet``: the progress list (/progress/, /api/v1/progress/); the exports' progress
+  filters are the same (``ExportProgressFilterSet``), over pairs, so "No information" too.
+- ``ReportingRoundFilterSet``, ``CountryReportFilterSet``: the API's rounds and country reports.
+- ``CountryActivityFilterSet``: the activities of one country report page, with their status.
+- ``PairFilterSet``: the list of activity × country pairs behind a dashboard's figures.
+
+The parameter names are the public contract of the API and of saved addresses: keep them.
+"""
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from actionplans.filtersets import ActivityFilterSet
 from actionplans.models import ActionPlan, Activity
+from cami.filters import WholeNumberFilter
 from conservation_units.models import Country
 
+from . import rules
 from .models import CountryReport, ProgressReport, ReportingRound
+
+# A pair's status: what its report says, or "No information" where there is none the reader may see
+# (last, as the dashboards' columns show it).
+PAIR_STATUS_CHOICES = [*ProgressReport.Status.choices, (rules.NO_INFORMATION, rules.NO_INFORMATION_LABEL)]
+NONE = "none"  # filter value: activities without a unit, objective or priority level
 
 
 class ProgressReportFilterSet(django_filters.FilterSet):
@@ -51,3 +69,133 @@ class ProgressReportFilterSet(django_filters.FilterSet):
             Q(activity__code__icontains=value) | Q(activity__text__icontains=value)
             | Q(narrative__icontains=value) | Q(obstacles__icontains=value)
         )
+
+
+class ExportProgressFilterSet(ProgressReportFilterSet):
+    """The progress filters of an export: those of the progress list, read over activity × country pairs,
+    so a status may also be "No information". ``plan`` and ``country`` are the activity filters'."""
+
+    plan = country = None  # the activity filters (actionplans.filtersets.ActivityFilterSet) read these
+    round = django_filters.ModelChoiceFilter(
+        field_name="country_report__round", queryset=ReportingRound.objects.select_related("plan"),
+        label=_("Round"), help_text=_("Round id."),
+        error_messages={"invalid_choice": _("There is no round %(value)s.")},
+    )
+    status = django_filters.MultipleChoiceFilter(choices=PAIR_STATUS_CHOICES, label=_("Status"))
+    activity = WholeNumberFilter(min_value=1, label=_("Activity"), help_text=_("Activity id."))
+
+    class Meta(ProgressReportFilterSet.Meta):
+        fields = ["round", "status", "state", "activity", "updated_since", "search"]
+
+
+class ReportingRoundFilterSet(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(
+        field_name="plan", to_field_name="slug", queryset=ActionPlan.objects.all(), label=_("Plan"),
+        help_text=_("Plan slug."),
+    )
+    status = django_filters.MultipleChoiceFilter(choices=ReportingRound.Status.choices, label=_("Status"))
+
+    class Meta:
+        model = ReportingRound
+        fields = ["plan", "status"]
+
+
+class CountryReportFilterSet(django_filters.FilterSet):
+    round = django_filters.ModelChoiceFilter(queryset=ReportingRound.objects.all(), label=_("Round"),
+                                             help_text=_("Round id."))
+    country = django_filters.ModelChoiceFilter(
+        to_field_name="code", queryset=Country.objects.all(), label=_("Country"),
+        help_text=_("ISO 3166-1 alpha-2 code."),
+    )
+    state = django_filters.MultipleChoiceFilter(choices=CountryReport.State.choices, label=_("State"))
+
+    class Meta:
+        model = CountryReport
+        fields = ["round", "country", "state"]
+
+
+class CountryActivityFilterSet(ActivityFilterSet):
+    """The activity filters plus the status reported for one country in one round."""
+
+    status = django_filters.MultipleChoiceFilter(
+        choices=PAIR_STATUS_CHOICES,
+        method="filter_status", label=_("Status"),
+    )
+
+    class Meta(ActivityFilterSet.Meta):
+        fields = ["conservation_unit", "priority_level", "section", "objective", "result", "search", "status"]
+
+    def __init__(self, *args, country_report, user, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country_report, self.user = country_report, user
+        for name in ("plan", "plan_id", "country", "country_id", "kind", "theme", "target_year_min", "target_year_max"):
+            self.filters.pop(name, None)
+        # The country's units by name rather than a bare number to type.
+        self.filters["conservation_unit"] = django_filters.ChoiceFilter(
+            field_name="conservation_unit__number", label=_("Conservation unit"), empty_label=_("All units"),
+            choices=[(unit.number, str(unit)) for unit in units],
+        )
+
+    def filter_status(self, queryset, name, statuses):
+        if not statuses:
+            return queryset
+        # Only reports the user may see: an anonymous visitor's filter must not reveal a draft's statuses.
+        reports = ProgressReport.objects.visible_to(self.user).filter(
+            country_report=self.country_report, activity=OuterRef("pk"))
+        condition = Exists(reports.filter(status__in=statuses))
+        if rules.NO_INFORMATION in statuses:
+            condition |= ~Exists(reports)
+        return queryset.filter(condition)
+
+
+class PairFilterSet(django_filters.FilterSet):
+    """Filters of the list behind a dashboard's figures (kept beside them: they filter the same pairs)."""
+
+    country = django_filters.ChoiceFilter(field_name="country__code", label=_("Country"))
+    status = django_filters.MultipleChoiceFilter(
+        field_name="report_status", label=_("Status"), choices=PAIR_STATUS_CHOICES)
+    conservation_unit = django_filters.ChoiceFilter(method="filter_unit", label=_("Conservation unit"))
+    objective = django_filters.ChoiceFilter(method="filter_objective", label=_("Objective"))
+    priority_level = django_filters.MultipleChoiceFilter(
+        method="filter_priority", label=_("Priority level"),
+        choices=[*Activity.PriorityLevel.choices, (NONE, _("No priority printed"))])
+    reported = django_filters.ChoiceFilter(
+        method="filter_reported", label=_("Reported in the round"),
+        choices=[("yes", _("Reported in this round")), ("no", _("Not reported in this round"))])
+    state = django_filters.MultipleChoiceFilter(
+        field_name="report_state", label=_("Report state"), choices=CountryReport.State.choices)
+
+    class Meta:
+        model = Activity.countries.through  # one row per activity and country it applies to (selectors.Pair)
+        fields = ["country", "status", "conservation_unit", "objective", "priority_level", "reported", "state"]
+
+    def __init__(self, *args, countries, units, objectives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["country"].extra["choices"] = [(country.code, country.name) for country in countries]
+        self.filters["conservation_unit"].extra["choices"] = [
+            *((unit.number, str(unit)) for unit in units), (NONE, _("No conservation unit"))]
+        self.filters["objective"].extra["choices"] = [
+            *((element.code, str(element)) for element in objectives), (NONE, _("No objective"))]
+
+    def filter_unit(self, queryset, name, value):
+        if value == NONE:
+            return queryset.filter(activity__conservation_unit__isnull=True)
+        return queryset.filter(activity__conservation_unit__number=value)
+
+    def filter_objective(self, queryset, name, value):
+        if value == NONE:
+            return queryset.filter(activity__objective__isnull=True)
+        return queryset.filter(activity__objective__code=value)
+
+    def filter_priority(self, queryset, name, values):
+        if not values:
+            return queryset
+        levels = ["" if value == NONE else value for value in values]
+        return queryset.filter(activity__priority_level__in=levels)
+
+    def filter_reported(self, queryset, name, value):
+        reported = rules.reported_q("report_")
+        if value == "yes":
+            return queryset.filter(reported)
+        # No report (null) or one carried over and not yet confirmed: spelt out, as NOT on null is null.
+        return queryset.filter(Q(report_carried_over__isnull=True) | ~reported)

@@ -7,6 +7,7 @@ overdue: every page, export and reminder counts with the pieces at the end of th
 import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 # What was done and Obstacles: one limit each. The workbook states one figure for both in its
 # instructions and its Excel data validation, so they share this value.
@@ -23,6 +24,13 @@ COMMENT_MAX_CHARS = 5000
 ROUND_TITLE_MAX_CHARS = 200
 EVIDENCE_TITLE_MAX_CHARS = 200
 EVIDENCE_URL_MAX_CHARS = 500
+
+
+# --- Statuses as pages, filters and exports show them -------------------------------------------------
+# An activity × country pair without a report the reader may see has this status in every count, filter
+# and export (it is not a ProgressReport.Status: nothing is stored for it).
+NO_INFORMATION = "no_information"
+NO_INFORMATION_LABEL = _("No information")
 
 
 # --- What counts as reported, what counts as overdue ------------------------------------------------

@@ -5,18 +5,16 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-import django_filters
-from django.db.models import BooleanField, CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.filtersets import ActivityFilterSet
 from actionplans.models import Activity
 from conservation_units.models import Country
 
 from . import permissions, rules
-from .filtersets import ProgressReportFilterSet
+from .filtersets import CountryActivityFilterSet, ProgressReportFilterSet
 from .models import (
     Assignment,
     CountryReport,
@@ -27,7 +25,7 @@ from .models import (
     sees_restricted_evidence,
 )
 
-NO_INFORMATION = "no_information"
+NO_INFORMATION = rules.NO_INFORMATION
 VALIDATED = CountryReport.State.VALIDATED
 DONE = (ProgressReport.Status.COMPLETED, ProgressReport.Status.ONGOING)
 
@@ -142,40 +140,6 @@ def progress_queryset(user):
 
 def progress_filterset(*, user, data=None) -> ProgressReportFilterSet:
     return ProgressReportFilterSet(data=data, queryset=progress_queryset(user))
-
-
-class CountryActivityFilterSet(ActivityFilterSet):
-    """The activity filters plus the status reported for one country in one round."""
-
-    status = django_filters.MultipleChoiceFilter(
-        choices=[(NO_INFORMATION, _("No information")), *ProgressReport.Status.choices],
-        method="filter_status", label=_("Status"),
-    )
-
-    class Meta(ActivityFilterSet.Meta):
-        fields = ["conservation_unit", "priority_level", "section", "objective", "result", "search", "status"]
-
-    def __init__(self, *args, country_report: CountryReport | None, user, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.country_report, self.user = country_report, user
-        for name in ("plan", "plan_id", "country", "country_id", "kind", "theme", "target_year_min", "target_year_max"):
-            self.filters.pop(name, None)
-        # The country's units by name rather than a bare number to type.
-        self.filters["conservation_unit"] = django_filters.ChoiceFilter(
-            field_name="conservation_unit__number", label=_("Conservation unit"), empty_label=_("All units"),
-            choices=[(unit.number, str(unit)) for unit in units],
-        )
-
-    def filter_status(self, queryset, name, statuses):
-        if not statuses:
-            return queryset
-        # Only reports the user may see: an anonymous visitor's filter must not reveal a draft's statuses.
-        reports = ProgressReport.objects.visible_to(self.user).filter(
-            country_report=self.country_report, activity=OuterRef("pk"))
-        condition = Exists(reports.filter(status__in=statuses))
-        if NO_INFORMATION in statuses:
-            condition |= ~Exists(reports)
-        return queryset.filter(condition)
 
 
 @dataclass

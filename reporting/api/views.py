@@ -3,7 +3,6 @@
 The services' ValidationError, PermissionDenied and StaleEdit become 400, 403 and 409 in
 cami/exceptions.py; writes without credentials answer 401 (IsAuthenticatedOrReadOnly).
 """
-import django_filters
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
@@ -16,11 +15,9 @@ from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from actionplans.models import ActionPlan
 from cami.parsing import parse_int
-from conservation_units.models import Country
 from reporting import selectors, services
-from reporting.filtersets import ProgressReportFilterSet
+from reporting.filtersets import CountryReportFilterSet, ProgressReportFilterSet, ReportingRoundFilterSet
 from reporting.models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent, ReportingRound
 
 from . import schema  # noqa: F401  (registers the schema extensions of the versioned writes)
@@ -52,34 +49,6 @@ NO_VERSION = OpenApiResponse(description="No `version` in the body and no If-Mat
 REFUSED = OpenApiResponse(description="Not allowed: `detail` says why (not your country, round closed, ...).")
 EXISTS = OpenApiResponse(description="The country already reports on this activity in this round: nothing changed; "
                                      "`detail` names the report to PATCH, `current_version` its version.")
-
-
-# --- Filters of the resources that only the API lists --------------------------------------------
-
-class ReportingRoundFilterSet(django_filters.FilterSet):
-    plan = django_filters.ModelChoiceFilter(
-        field_name="plan", to_field_name="slug", queryset=ActionPlan.objects.all(), label=_("Plan"),
-        help_text=_("Plan slug."),
-    )
-    status = django_filters.MultipleChoiceFilter(choices=ReportingRound.Status.choices, label=_("Status"))
-
-    class Meta:
-        model = ReportingRound
-        fields = ["plan", "status"]
-
-
-class CountryReportFilterSet(django_filters.FilterSet):
-    round = django_filters.ModelChoiceFilter(queryset=ReportingRound.objects.all(), label=_("Round"),
-                                             help_text=_("Round id."))
-    country = django_filters.ModelChoiceFilter(
-        to_field_name="code", queryset=Country.objects.all(), label=_("Country"),
-        help_text=_("ISO 3166-1 alpha-2 code."),
-    )
-    state = django_filters.MultipleChoiceFilter(choices=CountryReport.State.choices, label=_("State"))
-
-    class Meta:
-        model = CountryReport
-        fields = ["round", "country", "state"]
 
 
 # --- Rounds -----------------------------------------------------------------------------------------
