@@ -36,6 +36,7 @@ from actionplans.filtersets import ActivityFilterSet
 from actionplans.models import Activity
 from conservation_units.models import Country
 
+from . import rules
 from .filtersets import ExportProgressFilterSet, ProgressReportFilterSet
 from .models import CountryReport, Evidence, ProgressReport, ReportingRound
 from .selectors import NO_INFORMATION, Tally, activity_country_pairs, progress_queryset
@@ -44,16 +45,6 @@ from .selectors import NO_INFORMATION, Tally, activity_country_pairs, progress_q
 
 STATUS_ORDER = (NO_INFORMATION, *ProgressReport.Status.values)
 
-# Light fills under the written status: the colour only repeats the label (print, colour-blind readers).
-STATUS_COLOURS = {
-    NO_INFORMATION: "FFFFFFFF",
-    ProgressReport.Status.NOT_STARTED: "FFF8CBAD",
-    ProgressReport.Status.IN_PROGRESS: "FFFFE699",
-    ProgressReport.Status.COMPLETED: "FFA9D08E",
-    ProgressReport.Status.ONGOING: "FF9DC3E6",
-    ProgressReport.Status.NOT_APPLICABLE: "FFD9D2E9",
-}
-DOES_NOT_APPLY_COLOUR = "FFBFBFBF"
 CHANGED_MARK = "▲"
 
 DETAILS_COLUMNS = (
@@ -621,11 +612,11 @@ def _styles() -> dict[str, NamedStyle]:
         "country name": {"font": Font(italic=True), "alignment": CENTRED},
         "box": {"border": BOX, "alignment": CENTRED},
         "box bold": {"border": BOX, "alignment": CENTRED, "font": Font(bold=True)},
-        "does not apply": {"fill": PatternFill("solid", start_color=DOES_NOT_APPLY_COLOUR), "border": BOX,
+        "does not apply": {"fill": PatternFill("solid", start_color=rules.excel_fill_colour(rules.DOES_NOT_APPLY_COLOUR, 1)), "border": BOX,
                            "alignment": CENTRED},
     }
-    for status, colour in STATUS_COLOURS.items():
-        fill = PatternFill("solid", start_color=colour)
+    for status, colour in rules.STATUS_COLOURS.items():  # light tints of the dashboards' colours
+        fill = PatternFill("solid", start_color=rules.excel_fill_colour(colour))
         styles[f"status {status}"] = {"fill": fill, "border": BOX, "alignment": CENTRED}
         styles[f"status {status} changed"] = {"fill": fill, "border": BOX, "alignment": CENTRED,
                                               "font": Font(bold=True)}

@@ -33,6 +33,41 @@ NO_INFORMATION = "no_information"
 NO_INFORMATION_LABEL = _("No information")
 
 
+# --- Status colours ---------------------------------------------------------------------------------
+# One palette for the dashboards' bars and swatches (the generated block of static/css/app.css, see
+# status_palette_css) and the fills of the Excel exports (light tints of the same colours, under
+# the written label). Okabe-Ito colours, which colour-blind readers tell apart; the label or the number
+# is always written beside the colour, so colour only repeats what the page or the sheet says.
+STATUS_COLOURS = {
+    "not_started": "#d55e00",
+    "in_progress": "#e69f00",
+    "completed": "#009e73",
+    "ongoing": "#0072b2",
+    "not_applicable": "#999999",
+    NO_INFORMATION: "#e6e6e6",
+}
+# An export's cell of an activity that does not apply to the country.
+DOES_NOT_APPLY_COLOUR = "#bfbfbf"
+# Share of the colour in an Excel fill (the rest is white): light enough for black text to stay legible.
+EXCEL_TINT = 0.4
+
+
+def excel_fill_colour(colour: str, tint: float = EXCEL_TINT) -> str:
+    """``colour`` (#rrggbb) mixed with white as openpyxl writes it: ARGB without the #."""
+    channels = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "FF" + "".join(f"{round(255 - (255 - value) * tint):02X}" for value in channels)
+
+
+PALETTE_CSS_START = "/* status palette: generated from reporting/rules.py by `manage.py status_palette_css`; do not edit */"
+PALETTE_CSS_END = "/* end of status palette */"
+
+
+def status_palette_css() -> str:
+    """The CSS block of the status colours, as static/css/app.css holds it."""
+    rules = [f".dash-s-{status} {{ fill: {colour}; }}" for status, colour in STATUS_COLOURS.items()]
+    return "\n".join([PALETTE_CSS_START, *rules, PALETTE_CSS_END])
+
+
 # --- What counts as reported, what counts as overdue ------------------------------------------------
 # One meaning each, used by the home page's cards, the country report page, the dashboards, the
 # printable national report, the exports and the reminders. Every count is over activity × country

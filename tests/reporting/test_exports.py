@@ -19,7 +19,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from reporting import exports, services
+from reporting import exports, rules, services
 from reporting.exports import DETAILS_FIELDS, DETAILS_HEADER, progress_workbook
 from reporting.models import CountryReport, ProgressReport, ReportingRound
 from reporting.services import ProgressInput
@@ -136,6 +136,12 @@ def test_matrix_shows_each_status_in_its_legend_colour_and_grey_where_an_activit
     fills = {key[exports.status_label(status)].fill.fgColor.rgb for status in exports.STATUS_ORDER}
     assert len(fills) == len(exports.STATUS_ORDER)
     assert not_applicable.fill.fgColor.rgb not in fills
+
+
+def test_matrix_colours_are_tints_of_the_dashboards_status_colours(rounds):
+    key = legend(matrix_sheet(export(rounds["secretariat"])))
+    for status in exports.STATUS_ORDER:
+        assert key[exports.status_label(status)].fill.fgColor.rgb == rules.excel_fill_colour(rules.STATUS_COLOURS[status])
 
 
 def test_matrix_marks_in_bold_with_a_triangle_what_changed_since_the_previous_round(rounds):
