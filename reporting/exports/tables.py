@@ -1,0 +1,351 @@
+"""The tables of an export: its rounds, the activity × country pairs of each plan with their report in the
+round and the status before (``progress_tables``), and the Summary's figures per plan (``plan_summary``)."""
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actionplans.filtersets import ActivityFilterSet
+from actionplans.models import Activity
+from conservation_units.models import Country
+
+from ..filtersets import ProgressReportFilterSet
+from ..models import Evidence, ProgressReport, ReportingRound
+from ..selectors import NO_INFORMATION, Tally, activity_country_pairs, progress_queryset
+from .columns import labels
+from .scope import Scope, export_scope
+
+
+# --- The tables: plans, rounds, activity × country pairs --------------------------------------------
+
+@dataclass(slots=True)
+class ReportRow:
+    """What an export shows of one progress report, read as plain values: an export reads tens of
+    thousands, and a model instance (with its country report, round, plan...) per report costs ten times more."""
+
+    id: int
+    activity_id: int
+    country_id: int
+    round_id: int
+    state: str
+    status: str
+    narrative: str
+    obstacles: str
+    expected_year: int | None
+    carried_over: bool
+    updated_at: datetime.datetime
+    updated_by: str | None
+    search_hit: bool = False
+    evidence: list = field(default_factory=list)  # URLs of its public evidence
+
+
+REPORT_VALUES = {
+    "id": "id", "activity_id": "activity_id", "country_id": "country_report__country_id",
+    "round_id": "country_report__round_id", "state": "country_report__state", "status": "status",
+    "narrative": "narrative", "obstacles": "obstacles", "expected_year": "expected_year",
+    "carried_over": "carried_over", "updated_at": "updated_at", "updated_by": "updated_by__username",
+}
+
+
+@dataclass(slots=True)
+class Pair:
+    """One activity in one country: its report in the exported round (or none), and the status before."""
+
+    activity: Activity
+    country: Country
+    report: ReportRow | None
+    previous_status: str | None  # None: the plan has no earlier round to compare with
+    selected: bool = True
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else NO_INFORMATION
+
+    @property
+    def changed(self) -> bool:
+        return self.previous_status is not None and self.previous_status != self.status
+
+
+@dataclass
+class MatrixRow:
+    activity: Activity
+    cells: list  # per country column: a Pair, or None where the activity does not apply
+
+
+@dataclass
+class PlanTable:
+    plan: object
+    round: ReportingRound
+    previous: ReportingRound | None
+    countries: list
+    rows: list[MatrixRow] = field(default_factory=list)
+
+    def pairs(self):
+        """The pairs the filters keep, in document order and by country."""
+        for row in self.rows:
+            yield from (cell for cell in row.cells if cell is not None and cell.selected)
+
+
+@dataclass
+class ProgressTables:
+    user: object
+    scope: Scope
+    tables: list[PlanTable]
+    made_at: datetime.datetime
+
+
+def _chosen_rounds(scope: Scope) -> list[tuple[ReportingRound, ReportingRound | None]]:
+    """Per plan: the round asked for or else the latest, and the round before it (if any)."""
+    rounds = (
+        ReportingRound.objects.select_related("plan")
+        .prefetch_related(Prefetch("plan__range_states", queryset=Country.objects.order_by("code")))
+        .order_by("plan__slug", "opens_on", "id")
+    )
+    if scope.plan:
+        rounds = rounds.filter(plan=scope.plan)
+    if scope.plan_id:
+        rounds = rounds.filter(plan_id=scope.plan_id)
+    if scope.round:
+        rounds = rounds.filter(plan_id=scope.round.plan_id)
+    if scope.country:
+        rounds = rounds.filter(plan__range_states=scope.country)
+    by_plan: dict[int, list] = {}
+    for round in rounds:
+        by_plan.setdefault(round.plan_id, []).append(round)
+    chosen = []
+    for plan_rounds in by_plan.values():
+        index = len(plan_rounds) - 1
+        if scope.round:
+            index = next(i for i, round in enumerate(plan_rounds) if round.pk == scope.round.pk)
+        chosen.append((plan_rounds[index], plan_rounds[index - 1] if index else None))
+    return chosen
+
+
+def _reports(user, scope: Scope, round_ids: list[int]):
+    """The reports of the rounds the user may read, for the activities the filters picked."""
+    reports = progress_queryset(user).prefetch_related(None).filter(
+        country_report__round__in=round_ids, activity__in=scope.activities.values("pk"))
+    if scope.country:
+        reports = reports.filter(country_report__country=scope.country)
+    return reports
+
+
+def _current_reports(user, scope: Scope, round_ids: list[int]) -> dict:
+    """{(round, activity, country): ReportRow}, each with its public evidence."""
+    reports = _reports(user, scope, round_ids)
+    names = list(REPORT_VALUES)
+    paths = list(REPORT_VALUES.values())
+    if scope.search:
+        # The progress list's search: the activity's code and text, the narrative and obstacles.
+        hits = ProgressReportFilterSet(data={"search": scope.search}, queryset=ProgressReport.objects.all()).qs
+        reports = reports.annotate(search_hit=Exists(hits.filter(pk=OuterRef("pk"))))
+        names.append("search_hit")
+        paths.append("search_hit")
+    rows = {}
+    for values in reports.values_list(*paths):
+        row = ReportRow(**dict(zip(names, values)))
+        rows[row.round_id, row.activity_id, row.country_id] = row
+    by_id = {row.id: row for row in rows.values()}
+    for report_id, url in _public_evidence(user, reports):
+        by_id[report_id].evidence.append(url)
+    return rows
+
+
+def _public_evidence(user, reports):
+    """(report id, URL) of each piece of public evidence: links as given, files by their download address.
+
+    The selector's evidence prefetch is not used: restricted evidence is never even loaded."""
+    site = settings.SITE_URL.rstrip("/")
+    evidence = (
+        Evidence.objects.visible_to(user)
+        .filter(visibility=Evidence.Visibility.PUBLIC, progress_report__in=reports.values("pk"))
+        .order_by("added_at", "id").values_list("progress_report_id", "pk", "kind", "url")
+    )
+    for report_id, pk, kind, url in evidence:
+        yield report_id, url if kind == Evidence.Kind.LINK else site + reverse("reporting:evidence_download", args=[pk])
+
+
+def _previous_statuses(user, scope: Scope, round_ids: list[int]) -> dict:
+    if not round_ids:
+        return {}
+    rows = _reports(user, scope, round_ids).values_list(
+        "country_report__round_id", "activity_id", "country_report__country_id", "status")
+    return {(round_id, activity_id, country_id): status for round_id, activity_id, country_id, status in rows}
+
+
+def _activities(scope: Scope, plan_ids: list[int]) -> list[Activity]:
+    activities = scope.activities.filter(plan__in=plan_ids)
+    if scope.search:
+        # The activity list's search: code, text, actor, indicator.
+        hits = ActivityFilterSet(data={"search": scope.search}, queryset=Activity.objects.all()).qs
+        activities = activities.annotate(search_hit=Exists(hits.filter(pk=OuterRef("pk"))))
+    return list(activities)
+
+
+def _applies(scope: Scope, plan_ids: list[int]) -> dict[int, set]:
+    """{activity id: ids of the countries it applies to}, as plain ids rather than a Country per pair:
+    the pairs the dashboards and the home page count (selectors.activity_country_pairs)."""
+    pairs = activity_country_pairs(activities=scope.activities.filter(plan__in=plan_ids))
+    applies: dict[int, set] = {}
+    for activity_id, country_id in pairs.values_list("activity_id", "country_id"):
+        applies.setdefault(activity_id, set()).add(country_id)
+    return applies
+
+
+def _keeps(scope: Scope, pair: Pair) -> bool:
+    report = pair.report
+    if scope.statuses and pair.status not in scope.statuses:
+        return False
+    if scope.states and (report is None or report.state not in scope.states):
+        return False
+    if scope.updated_since and (report is None or report.updated_at < scope.updated_since):
+        return False
+    if scope.search and not (pair.activity.search_hit or (report is not None and report.search_hit)):
+        return False
+    return True
+
+
+def _fill_table(table: PlanTable, activities, applies: dict, scope: Scope, current: dict, previous: dict):
+    round_id, previous_id = table.round.pk, table.previous.pk if table.previous else None
+    columns = [(country, country.pk) for country in table.countries]  # .pk is slow over 100,000 pairs
+    for activity in activities:
+        activity_id = activity.id
+        countries = applies.get(activity_id, ())
+        cells = []
+        for country, country_id in columns:
+            if country_id not in countries:
+                cells.append(None)
+                continue
+            before = previous.get((previous_id, activity_id, country_id), NO_INFORMATION) if previous_id else None
+            pair = Pair(activity, country, current.get((round_id, activity_id, country_id)), before)
+            pair.selected = _keeps(scope, pair)
+            cells.append(pair)
+        if any(cell is not None and cell.selected for cell in cells):
+            table.rows.append(MatrixRow(activity, cells))
+
+
+def progress_tables(*, user, params) -> ProgressTables:
+    """Everything an export shows, read in a constant number of queries (see the tests)."""
+    scope = export_scope(params)
+    chosen = _chosen_rounds(scope)
+    plan_ids = [round.plan_id for round, _previous in chosen]
+    current = _current_reports(user, scope, [round.pk for round, _previous in chosen])
+    previous = _previous_statuses(user, scope, [prev.pk for _round, prev in chosen if prev])
+    applies = _applies(scope, plan_ids)
+    by_plan: dict[int, list] = {plan_id: [] for plan_id in plan_ids}
+    for activity in _activities(scope, plan_ids):
+        by_plan[activity.plan_id].append(activity)
+    tables = []
+    for round, prev in chosen:
+        countries = [c for c in round.plan.range_states.all() if scope.country is None or c.pk == scope.country.pk]
+        table = PlanTable(round.plan, round, prev, countries)
+        _fill_table(table, by_plan[round.plan_id], applies, scope, current, previous)
+        tables.append(table)
+    return ProgressTables(user, scope, tables, timezone.now())
+
+
+# --- Summary figures ------------------------------------------------------------------------------
+
+def group_label(activity: Activity, titled: bool = True) -> str:
+    """The element an activity is counted under: its unit, else its objective, else its section
+    ("Objective 1 — To increase ...", or only "Objective 1" where rows must stay short)."""
+    if activity.conservation_unit_id:
+        return str(activity.conservation_unit)
+    element = activity.objective or activity.section or activity.result or activity.theme
+    if element is None:
+        return "—"
+    return f"{element} — {element.title}" if titled else str(element)
+
+
+def priority_label(activity: Activity, blank: bool = False, names: dict | None = None) -> str:
+    if activity.priority_level:
+        return (names or labels())["priority"][activity.priority_level]
+    return "" if blank else _("No priority level")
+
+
+@dataclass
+class CountryFigures:
+    """A country's line of the Summary, counted by the dashboards' Tally (so reported as they count it)."""
+
+    country: Country
+    tally: Tally = field(default_factory=Tally)
+
+    @property
+    def activities(self) -> int:
+        return self.tally.total
+
+    @property
+    def reported(self) -> int:
+        return self.tally.reported
+
+    @property
+    def carried_over(self) -> int:
+        return self.tally.carried
+
+    @property
+    def no_information(self) -> int:
+        return self.tally.counts[NO_INFORMATION]
+
+    @property
+    def validated(self) -> int:
+        return self.tally.validated
+
+
+@dataclass
+class PlanSummary:
+    table: PlanTable
+    activities: int
+    by_status: Counter
+    by_country: list[CountryFigures]
+    by_priority: dict  # label -> Counter of statuses, in the order High, Medium, Low, none
+    by_group: dict  # label -> Counter of statuses, in document order
+    changed: int
+    before: Counter  # statuses of the same pairs in the previous round
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def plan_summary(table: PlanTable) -> PlanSummary:
+    figures = {country.pk: CountryFigures(country) for country in table.countries}
+    by_status, before = Counter(), Counter()
+    names = labels()
+    priorities = {label: Counter() for label in (*names["priority"].values(), _("No priority level"))}
+    groups: dict[str, Counter] = {}
+    changed = 0
+    for row in table.rows:
+        # Labels once per activity, not per country: they cost a translation look-up each.
+        priority = priorities[priority_label(row.activity, names=names)]
+        group = groups.setdefault(group_label(row.activity), Counter())
+        for pair in row.cells:
+            if pair is None or not pair.selected:
+                continue
+            by_status[pair.status] += 1
+            priority[pair.status] += 1
+            group[pair.status] += 1
+            _count_country(figures[pair.country.pk], pair)
+            if pair.previous_status is not None:
+                before[pair.previous_status] += 1
+                changed += pair.changed
+    return PlanSummary(
+        table, len(table.rows), by_status, list(figures.values()),
+        {label: counts for label, counts in priorities.items() if counts}, groups, changed, before,
+    )
+
+
+def _count_country(figures: CountryFigures, pair: Pair):
+    report = pair.report
+    if report is None:
+        figures.tally.count(NO_INFORMATION, None, None)
+    else:
+        figures.tally.count(report.status, report.carried_over, report.state)
+
+

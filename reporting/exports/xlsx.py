@@ -1,0 +1,339 @@
+"""The export workbook: named styles, the Summary, a Matrix per plan and the Details sheet, and the files
+the views send (``progress_workbook``, ``progress_csv``)."""
+from __future__ import annotations
+
+import io
+import re
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from actionplans.models import Activity
+
+from .. import rules
+from .columns import (
+    CHANGED_MARK,
+    COUNTRY_WIDTH,
+    DETAILS_FIELDS,
+    DETAILS_HEADER,
+    DETAILS_WIDTHS,
+    MATRIX_COLUMNS,
+    MATRIX_HEADER_ROW,
+    STATUS_ORDER,
+    labels,
+    status_label,
+)
+from .details import _excel_time, details, details_csv
+from .scope import Scope
+from .tables import (
+    Pair,
+    PlanSummary,
+    PlanTable,
+    ProgressTables,
+    group_label,
+    plan_summary,
+    priority_label,
+    progress_tables,
+)
+
+
+# --- The workbook ---------------------------------------------------------------------------------
+
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+THIN = Side(style="thin", color="FF999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTRED = Alignment(wrap_text=True, horizontal="center", vertical="center")
+TIME_FORMAT = "yyyy-mm-dd hh:mm"
+CELL_MAX = 32767
+
+
+def _styles() -> dict[str, NamedStyle]:
+    """Every look of the workbook, as named styles (they also show in Excel's style gallery)."""
+    styles = {
+        "title": {"font": Font(bold=True, size=14)},
+        "heading": {"font": Font(bold=True, size=12)},
+        "bold": {"font": Font(bold=True)},
+        "header": {"font": Font(bold=True), "fill": PatternFill("solid", start_color="FFDDEBF7"),
+                   "alignment": WRAP, "border": BOX},
+        "text": {"alignment": WRAP},
+        "time": {"number_format": TIME_FORMAT, "alignment": WRAP},
+        "percent": {"number_format": "0.0%"},
+        "percent bold": {"number_format": "0.0%", "font": Font(bold=True)},
+        "legend": {"font": Font(bold=True), "alignment": Alignment(horizontal="right", vertical="center")},
+        "country name": {"font": Font(italic=True), "alignment": CENTRED},
+        "box": {"border": BOX, "alignment": CENTRED},
+        "box bold": {"border": BOX, "alignment": CENTRED, "font": Font(bold=True)},
+        "does not apply": {"fill": PatternFill("solid", start_color=rules.excel_fill_colour(rules.DOES_NOT_APPLY_COLOUR, 1)), "border": BOX,
+                           "alignment": CENTRED},
+    }
+    for status, colour in rules.STATUS_COLOURS.items():  # light tints of the dashboards' colours
+        fill = PatternFill("solid", start_color=rules.excel_fill_colour(colour))
+        styles[f"status {status}"] = {"fill": fill, "border": BOX, "alignment": CENTRED}
+        styles[f"status {status} changed"] = {"fill": fill, "border": BOX, "alignment": CENTRED,
+                                              "font": Font(bold=True)}
+    return {key: NamedStyle(name=f"CAMI {key}", **attributes) for key, attributes in styles.items()}
+
+
+def _safe(value):
+    """Text as a cell may hold it: no control characters (pasted from word processors), at most 32,767
+    characters; either would otherwise break the export or make Excel repair the file."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value if len(value) <= CELL_MAX else value[:CELL_MAX - 1] + "…"
+
+
+class Sheet:
+    """A write-only worksheet whose cells hold only safe values and take the workbook's styles cheaply."""
+
+    def __init__(self, ws, styles: dict):
+        self.ws = ws
+        self._styles = styles  # key -> the named style's array of font, fill, border... ids
+
+    def cell(self, value, style: str | None = None) -> Cell:
+        # A cell built on the style's array skips openpyxl's search of the style by name, cell after cell.
+        cell = Cell(self.ws, row=1, column=1, value=_safe(value),
+                    style_array=self._styles[style] if style else None)
+        if cell.data_type == "f":
+            cell.data_type = "s"  # a narrative that starts with "=" is text, never a formula to run
+        return cell
+
+    def append(self, values):
+        self.ws.append([self.cell(value) if isinstance(value, str) and value.startswith("=") else _safe(value)
+                        for value in values])
+
+    def header(self, texts) -> list:
+        return [self.cell(str(text), "header") for text in texts]
+
+    def widths(self, widths: dict):
+        for column, width in widths.items():
+            self.ws.column_dimensions[get_column_letter(column)].width = width
+
+
+def sheet_title(wanted: str, used: set) -> str:
+    """A name Excel accepts: at most 31 characters, none of []:*?/\\, unique whatever the case."""
+    title = SHEET_TITLE_FORBIDDEN.sub(" ", wanted).strip().strip("'")[:31].strip() or "Sheet"
+    candidate, number = title, 2
+    while candidate.casefold() in used:
+        suffix = f" ({number})"
+        candidate, number = title[:31 - len(suffix)].rstrip() + suffix, number + 1
+    used.add(candidate.casefold())
+    return candidate
+
+
+def workbook_bytes(tables: ProgressTables) -> bytes:
+    # Write-only mode streams rows to the file: a big Details sheet never sits in memory as cells.
+    workbook = Workbook(write_only=True)
+    styles = {}
+    for key, style in _styles().items():
+        workbook.add_named_style(style)
+        styles[key] = style.as_tuple()
+    used: set = set()
+
+    def sheet(title: str) -> Sheet:
+        return Sheet(workbook.create_sheet(sheet_title(title, used)), styles)
+
+    _write_summary(sheet(_("Summary")), tables)
+    for table in tables.tables:
+        _write_matrix(sheet(_("Matrix %(plan)s") % {"plan": table.plan.short_title}), table, tables.scope)
+    _write_details(sheet(_("Details")), tables)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def progress_workbook(*, user, params) -> bytes:
+    """The workbook of an export as a user asking with these parameters gets it (a dict or a QueryDict)."""
+    return workbook_bytes(progress_tables(user=user, params=params))
+
+
+def progress_csv(*, user, params) -> bytes:
+    return details_csv(progress_tables(user=user, params=params))
+
+
+def export_filename(tables: ProgressTables, extension: str) -> str:
+    """cami-progress-argali-2026-11-21.xlsx; all-plans, or the country asked for, in the name too."""
+    scope = tables.scope
+    plan = scope.plan or (scope.round.plan if scope.round else None)
+    parts = ["cami-progress", plan.slug if plan else "all-plans"]
+    if scope.country:
+        parts.append(scope.country.code.lower())
+    parts.append(timezone.localdate(tables.made_at).isoformat())
+    return "-".join(parts) + f".{extension}"
+
+
+# Summary -----------------------------------------------------------------------------------------
+
+def _write_summary(sheet: Sheet, tables: ProgressTables):
+    sheet.widths({1: 50, **{column: 16 for column in range(2, 10)}})
+    sheet.append([sheet.cell(_("CAMI action plans: progress tables"), "title")])
+    for label, value in _about(sheet, tables):
+        sheet.append([sheet.cell(label, "bold"), value])
+    if not tables.tables:
+        sheet.append([])
+        sheet.append([_("No plan with a reporting round matches these filters.")])
+    for table in tables.tables:
+        _write_plan_summary(sheet, plan_summary(table))
+
+
+def _about(sheet: Sheet, tables: ProgressTables) -> list:
+    user = tables.user
+    filters = "; ".join(f"{key}={', '.join(values)}" for key, values in tables.scope.given) or _("none")
+    return [
+        (_("Exported"), sheet.cell(_excel_time(tables.made_at), "time")),
+        (_("Exported by"), user.get_username() if user.is_authenticated else _("anonymous visitor")),
+        (_("Reports included"), _("every report you may read (draft, submitted, returned, validated)")
+         if user.is_authenticated else _("validated reports only")),
+        (_("Evidence"), _("public evidence only")),
+        (_("Filters"), filters),
+    ]
+
+
+def _write_plan_summary(sheet: Sheet, summary: PlanSummary):
+    table = summary.table
+    sheet.append([])
+    sheet.append([sheet.cell(table.plan.title, "heading")])
+    sheet.append([sheet.cell(_("Round"), "bold"), f"{table.round.title} ({table.round.get_status_display()})"])
+    sheet.append([sheet.cell(_("Activities"), "bold"), summary.activities])
+    sheet.append([sheet.cell(_("Activity × country pairs"), "bold"), summary.total])
+    _write_status_shares(sheet, summary)
+    _write_country_figures(sheet, summary)
+    _write_status_table(sheet, _("By priority level"), summary.by_priority)
+    _write_status_table(sheet, _("By conservation unit, objective or section"), summary.by_group)
+    _write_change(sheet, summary)
+
+
+def _write_status_shares(sheet: Sheet, summary: PlanSummary):
+    sheet.append([])
+    sheet.append(sheet.header([_("Status"), _("Pairs"), _("Share")]))
+    for status in STATUS_ORDER:
+        count = summary.by_status[status]
+        sheet.append([sheet.cell(status_label(status), f"status {status}"), count,
+                      sheet.cell(count / summary.total if summary.total else 0, "percent")])
+    sheet.append([sheet.cell(_("Total"), "bold"), sheet.cell(summary.total, "bold"),
+                  sheet.cell(1 if summary.total else 0, "percent bold")])
+
+
+def _write_country_figures(sheet: Sheet, summary: PlanSummary):
+    sheet.append([])
+    sheet.append(sheet.header([_("By country"), _("ISO code"), _("Activities"), _("Reported this round"),
+                               _("Carried over, not confirmed"), _("No information"), _("Validated")]))
+    for figures in summary.by_country:
+        sheet.append([figures.country.name, figures.country.code, figures.activities, figures.reported,
+                      figures.carried_over, figures.no_information, figures.validated])
+
+
+def _write_status_table(sheet: Sheet, heading: str, rows: dict):
+    sheet.append([])
+    sheet.append(sheet.header([heading, *(status_label(status) for status in STATUS_ORDER), _("Total")]))
+    for label, counts in rows.items():
+        sheet.append([sheet.cell(label, "text"), *(counts[status] for status in STATUS_ORDER),
+                      sum(counts.values())])
+
+
+def _write_change(sheet: Sheet, summary: PlanSummary):
+    table = summary.table
+    sheet.append([])
+    sheet.append([sheet.cell(_("Change since the previous round"), "heading")])
+    if table.previous is None:
+        sheet.append([_("No earlier round of this plan to compare with.")])
+        return
+    sheet.append([sheet.cell(_("Previous round"), "bold"), table.previous.title])
+    sheet.append([sheet.cell(_("Pairs whose status changed"), "bold"), summary.changed])
+    sheet.append(sheet.header([_("Status"), table.previous.title, table.round.title, _("Difference")]))
+    for status in STATUS_ORDER:
+        then, now = summary.before[status], summary.by_status[status]
+        sheet.append([sheet.cell(status_label(status), f"status {status}"), then, now, now - then])
+
+
+# Matrix ------------------------------------------------------------------------------------------
+
+def _legend(table: PlanTable, scope: Scope) -> list[tuple[str, str]]:
+    """(label, style) of each legend item; a status item reads exactly as the cells it explains."""
+    items = [(status_label(status), f"status {status}") for status in STATUS_ORDER]
+    items.append((_("n/a: the activity does not apply to the country"), "does not apply"))
+    if table.previous:
+        items.append((_("Bold with %(mark)s: status changed since %(round)s") % {
+            "mark": CHANGED_MARK, "round": table.previous.title}, "box bold"))
+    else:
+        items.append((_("No earlier round: no change marked"), "box"))
+    if scope.picks_pairs:
+        items.append((_("Empty: left out by the filters"), "box"))
+    return items
+
+
+def _write_matrix(sheet: Sheet, table: PlanTable, scope: Scope):
+    first = len(MATRIX_COLUMNS) + 1
+    legend = _legend(table, scope)
+    sheet.widths({column: width for column, (_label, width) in enumerate(MATRIX_COLUMNS, start=1)})
+    sheet.widths({column: COUNTRY_WIDTH for column in range(first, first + max(len(table.countries), len(legend)))})
+    # Write-only mode writes panes and page properties with the first row, a row's height with the row.
+    ws = sheet.ws
+    ws.row_dimensions[2].height = 48
+    ws.row_dimensions[4].height = 32
+    ws.freeze_panes = f"B{MATRIX_HEADER_ROW + 1}"
+    _landscape_one_page_wide(ws)
+    sheet.append([sheet.cell(f"{table.plan.title}: {table.round.title}", "title")])
+    sheet.append([None] * (first - 2) + [sheet.cell(_("Legend"), "legend")]
+                 + [sheet.cell(label, style) for label, style in legend])
+    sheet.append([])
+    sheet.append([None] * (first - 1) + [sheet.cell(country.name, "country name") for country in table.countries])
+    sheet.append(sheet.header([label for label, _width in MATRIX_COLUMNS] + [c.code for c in table.countries]))
+    names = labels()
+    for row in table.rows:
+        sheet.append(_activity_cells(sheet, row.activity, names)
+                     + [_status_cell(sheet, cell, names) for cell in row.cells])
+    last_column = get_column_letter(len(MATRIX_COLUMNS) + len(table.countries))
+    ws.auto_filter.ref = f"A{MATRIX_HEADER_ROW}:{last_column}{MATRIX_HEADER_ROW + len(table.rows)}"
+    ws.print_title_rows = f"4:{MATRIX_HEADER_ROW}"
+
+
+def _activity_cells(sheet: Sheet, activity: Activity, names: dict) -> list:
+    values = (activity.code, activity.text, priority_label(activity, blank=True, names=names),
+              group_label(activity, titled=False), activity.actor, activity.timeline)
+    return [sheet.cell(value, "text") for value in values]
+
+
+def _status_cell(sheet: Sheet, pair: Pair | None, names: dict) -> Cell:
+    if pair is None:
+        return sheet.cell(names["does not apply"], "does not apply")
+    if not pair.selected:
+        return sheet.cell(None, "box")
+    if pair.changed:
+        return sheet.cell(f"{names['status'][pair.status]} {CHANGED_MARK}", f"status {pair.status} changed")
+    return sheet.cell(names["status"][pair.status], f"status {pair.status}")
+
+
+def _landscape_one_page_wide(ws):
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+# Details -----------------------------------------------------------------------------------------
+
+DETAILS_STYLES = {"activity_text": "text", "narrative": "text", "obstacles": "text", "evidence": "text",
+                  "updated_at": "time"}
+
+
+def _write_details(sheet: Sheet, tables: ProgressTables):
+    sheet.widths(dict(enumerate(DETAILS_WIDTHS, start=1)))
+    sheet.ws.freeze_panes = "A2"
+    _landscape_one_page_wide(sheet.ws)
+    sheet.append(sheet.header(DETAILS_HEADER))
+    count = 0
+    for row in details(tables):
+        row["updated_at"] = row["updated_at"].replace(tzinfo=None)  # Excel has no time zones
+        sheet.append([sheet.cell(row[name], DETAILS_STYLES[name]) if name in DETAILS_STYLES else row[name]
+                      for name in DETAILS_FIELDS])
+        count += 1
+    sheet.ws.auto_filter.ref = f"A1:{get_column_letter(len(DETAILS_FIELDS))}{count + 1}"
+    sheet.ws.print_title_rows = "1:1"
