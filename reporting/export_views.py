@@ -29,6 +29,7 @@ from cami.security import wait_text
 from cami.throttling import AnonExportThrottle, AnonThrottle, throttled_error
 
 from . import exports
+from .models import CountryReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {
@@ -106,7 +107,7 @@ EXPORT_PARAMETERS = [
     OpenApiParameter("priority_level", OpenApiTypes.STR, many=True, enum=["high", "medium", "low"]),
     OpenApiParameter("status", OpenApiTypes.STR, many=True, enum=list(exports.STATUS_ORDER),
                      description="`no_information`: activity × country pairs without a report."),
-    OpenApiParameter("state", OpenApiTypes.STR, many=True, enum=["draft", "submitted", "validated", "returned"]),
+    OpenApiParameter("state", OpenApiTypes.STR, many=True, enum=CountryReport.State.values),
     OpenApiParameter("updated_since", OpenApiTypes.DATETIME),
     OpenApiParameter("search", OpenApiTypes.STR,
                      description="Words in the activity's code, text, actor or indicator, or in the report."),

@@ -193,13 +193,18 @@ class CountryReportQuerySet(models.QuerySet):
 
 
 class CountryReport(models.Model):
-    """One country's report for one round: what is submitted, validated or returned as a whole."""
+    """One country's report for one round: what is submitted, validated or returned as a whole.
+
+    Reopened: validated, then corrected by the country, which goes on correcting it until its focal
+    point submits it again (it is not in the Secretariat's validation queue meanwhile).
+    """
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         VALIDATED = "validated", _("Validated")
         RETURNED = "returned", _("Returned")
+        REOPENED = "reopened", _("Reopened for corrections")
 
     round = models.ForeignKey(
         ReportingRound, on_delete=models.PROTECT, related_name="country_reports", verbose_name=_("round")
@@ -225,7 +230,7 @@ class CountryReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "country"], name="%(app_label)s_%(class)s_one_per_round"),
             models.CheckConstraint(
-                condition=Q(state__in=["draft", "submitted", "validated", "returned"]),
+                condition=Q(state__in=["draft", "submitted", "validated", "returned", "reopened"]),
                 name="%(app_label)s_%(class)s_state_valid",
             ),
         ]
@@ -463,7 +468,7 @@ class ReportEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         VALIDATED = "validated", _("Validated")
         RETURNED = "returned", _("Returned with a comment")
-        REOPENED = "reopened", _("Sent back to submitted by an edit")
+        REOPENED = "reopened", _("Reopened by an edit")
 
     country_report = models.ForeignKey(
         CountryReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("country report")

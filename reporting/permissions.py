@@ -5,6 +5,11 @@ a focal point edits and submits the reports of their countries (of every plan, o
 their assignment names); a contributor drafts only what a focal point handed over; observers and
 every other signed-in user read everything; anonymous visitors read validated progress only.
 Each check returns ``None`` when allowed, or the sentence saying why not (shown as the 403).
+
+Whether a country's report may change now depends on its state: a submitted report waits for the
+Secretariat and is locked to the country until withdrawn (why_locked_for_editing); draft, returned,
+validated and reopened reports are open to whoever may draft them while the round is open. Pages ask
+``editing_scope`` before showing edit controls; writes ask the same questions on the locked row.
 """
 from __future__ import annotations
 
@@ -85,6 +90,39 @@ def why_cannot_draft(user, *, activity, country, round: ReportingRound) -> str |
             "activity": activity, "country": country,
         }
     return None
+
+
+def why_locked_for_editing(user, *, country_report: CountryReport | None) -> str | None:
+    """Is ``country_report`` locked to ``user``'s edits by its state?
+
+    A report the country submitted waits for the Secretariat: the country withdraws it to edit it.
+    The Secretariat may correct any report. A validated report stays open to the country's
+    corrections (the first one reopens it, see services.progress_report_record), and so does a
+    reopened one, so that a batch of changes (a workbook, several statuses at once) is saved whole.
+    """
+    if country_report is None or country_report.state != CountryReport.State.SUBMITTED or user.is_staff:
+        return None
+    return _("The report of %(country)s is submitted and waits for the Secretariat: withdraw it to edit.") % {
+        "country": country_report.country}
+
+
+def editing_scope(user, *, round: ReportingRound, country, country_report: CountryReport | None) -> Q | None:
+    """The activities of ``round``'s plan ``user`` may change for ``country`` now (a Q on Activity), or
+    None: the round is closed, the report is locked (why_locked_for_editing) or the user drafts nothing
+    there. What the pages and the offline workbook offer to change; the API and every write ask the
+    services, which decide the same on the locked row."""
+    if _round_closed(round) or why_locked_for_editing(user, country_report=country_report):
+        return None
+    return drafting_scope(user, plan=round.plan, country=country)
+
+
+def why_cannot_edit(user, *, round: ReportingRound, country, country_report: CountryReport | None) -> str | None:
+    """Why ``editing_scope`` is None: the sentence for a refused page or download (None if it is not)."""
+    if reason := _round_closed(round):
+        return reason
+    if drafting_scope(user, plan=round.plan, country=country) is None:
+        return _not_their_country(user, country)
+    return why_locked_for_editing(user, country_report=country_report)
 
 
 def why_cannot_submit(user, *, country_report: CountryReport) -> str | None:

@@ -98,8 +98,9 @@ def is_said_in_round(carried_over: bool | None) -> bool:
 
 
 # States of a country report that is handed in (CountryReport.State values; models.py imports this
-# module, so the values are written out here and a test checks them against the choices).
-HANDED_IN_STATES = frozenset({"submitted", "validated"})
+# module, so the values are written out here and a test checks them against the choices). A reopened
+# report was validated and is being corrected: it was handed in, so it is not overdue.
+HANDED_IN_STATES = frozenset({"submitted", "validated", "reopened"})
 
 
 def is_handed_in(state: str | None) -> bool:

@@ -152,6 +152,7 @@ class CountryReportPage:
     editable_ids: set
     total: int
     reported: int
+    why_locked: str | None = None  # to a user who drafts here, why the report cannot change now
 
 
 def country_report_page(*, round: ReportingRound, country: Country, user, data) -> CountryReportPage:
@@ -169,11 +170,17 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
     activities = list(filterset.qs)
     for activity in activities:
         activity.report = activity.reports[0] if activity.reports else None
-    scope = permissions.drafting_scope(user, plan=round.plan, country=country) if round.is_open else None
+    scope = permissions.editing_scope(user, round=round, country=country, country_report=country_report)
     editable = set(applicable.filter(scope).values_list("pk", flat=True)) if scope is not None else set()
+    why_locked = None
+    if scope is None and round.is_open:
+        locked = permissions.why_locked_for_editing(user, country_report=country_report)
+        if locked and permissions.drafting_scope(user, plan=round.plan, country=country) is not None:
+            why_locked = locked
     total = Activity.objects.filter(plan=round.plan, countries=country).count()
     reported = reports.filter(rules.REPORTED, activity__countries=country).count() if country_report else 0
-    return CountryReportPage(round, country, country_report, filterset, activities, editable, total, reported)
+    return CountryReportPage(round, country, country_report, filterset, activities, editable, total, reported,
+                             why_locked)
 
 
 @dataclass

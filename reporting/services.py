@@ -223,7 +223,8 @@ def _locked_country_report(*, user, round: ReportingRound, country, pk: int | No
     """The one way into a write that can change a country's report: a transaction holding its row lock.
 
     Every state-dependent decision is taken here on the locked row, never on a copy read before: is the
-    round still open, and (``for_editing``) may ``user`` change the report now (why_locked_for_editing).
+    round still open, and (``for_editing``) may ``user`` change the report now
+    (permissions.why_locked_for_editing).
     Writes of one country report therefore run one after the other, each seeing what the previous one
     committed: evidence cannot slip in after a submission or a validation, and only the first edit after
     a validation records "reopened". Without ``pk`` the row of ``round`` and ``country`` is made if the
@@ -241,7 +242,7 @@ def _locked_country_report(*, user, round: ReportingRound, country, pk: int | No
         country_report.round, country_report.country = round, country
         _deny_if(permissions.why_round_closed(round))
         if for_editing:
-            _deny_if(why_locked_for_editing(user, country_report))
+            _deny_if(permissions.why_locked_for_editing(user, country_report=country_report))
         yield country_report
 
 
@@ -253,7 +254,7 @@ def progress_report_record(
 
     ``expected_version`` is the version the user's form or client read; a save from an older copy
     raises StaleEdit and changes nothing. 0 means "there is no report yet": if there is one (it existed,
-    or someone made it meanwhile), ReportExists. Editing a validated report sends it back to submitted.
+    or someone made it meanwhile), ReportExists. Editing a validated report reopens it (_reopen_if_validated).
     """
     _validate_target(round=round, activity=activity, country=country)
     _deny_if(permissions.why_cannot_draft(user, activity=activity, country=country, round=round))
@@ -282,24 +283,6 @@ def progress_report_record(
     return report
 
 
-def why_locked_for_editing(user, country_report: CountryReport | None) -> str | None:
-    """A report the country submitted waits for the Secretariat: the country withdraws it to edit it.
-
-    A validated report that the country corrects goes back to submitted (to be validated again) and
-    stays open to the country's further corrections, so that a batch of changes (a workbook, several
-    statuses at once) is saved whole rather than locked after its first row.
-
-    Writes decide on the locked row (_locked_country_report); pages call it only to show why not.
-    """
-    if country_report is None or country_report.state != CountryReport.State.SUBMITTED or user.is_staff:
-        return None
-    last_event = country_report.events.order_by("-at", "-id").first()
-    if last_event and last_event.action == ReportEvent.Action.REOPENED:
-        return None
-    return _("The report of %(country)s is submitted and waits for the Secretariat: withdraw it to edit.") % {
-        "country": country_report.country}
-
-
 def _apply(report: ProgressReport, values: ProgressInput) -> dict:
     changes = {}
     for field in TRACKED_FIELDS:
@@ -326,9 +309,17 @@ def _save_with_history(report: ProgressReport, *, user, changes: dict, source: s
 
 
 def _reopen_if_validated(country_report: CountryReport, user):
-    """Send a validated report back to submitted: called on the locked row, so once per validation."""
+    """A validated report that changes is no longer the validated one: called on the locked row, so the
+    first change after a validation moves it, once, with a REOPENED event.
+
+    Corrected by the country (a focal point or contributor), it is reopened for corrections: the
+    country goes on correcting it, and it stays out of the Secretariat's validation queue until the
+    focal point submits it again. Corrected by the Secretariat itself, it goes back to submitted:
+    waiting for (its own) validation, as the Secretariat may correct a submitted report too.
+    """
     if country_report.state == CountryReport.State.VALIDATED:
-        _move(country_report, CountryReport.State.SUBMITTED, ReportEvent.Action.REOPENED, user)
+        state = CountryReport.State.SUBMITTED if user.is_staff else CountryReport.State.REOPENED
+        _move(country_report, state, ReportEvent.Action.REOPENED, user)
 
 
 def progress_report_confirm(*, report: ProgressReport, user, expected_version: int | None = None,
@@ -438,8 +429,12 @@ def _record_evidence_change(report: ProgressReport, user, evidence: Evidence, ch
 
 # --- Workflow of a country's report --------------------------------------------------------------
 
+# The states each action starts from. Edits move a report too (_reopen_if_validated): validated →
+# reopened (by the country) or submitted (by the Secretariat). A reopened report is submitted again
+# like a draft; the Secretariat validates or returns only what is submitted (its validation queue).
 ALLOWED_MOVES = {
-    ReportEvent.Action.SUBMITTED: {CountryReport.State.DRAFT, CountryReport.State.RETURNED},
+    ReportEvent.Action.SUBMITTED: {CountryReport.State.DRAFT, CountryReport.State.RETURNED,
+                                   CountryReport.State.REOPENED},
     ReportEvent.Action.WITHDRAWN: {CountryReport.State.SUBMITTED},
     ReportEvent.Action.VALIDATED: {CountryReport.State.SUBMITTED},
     ReportEvent.Action.RETURNED: {CountryReport.State.SUBMITTED},
@@ -457,8 +452,8 @@ def _move(country_report: CountryReport, state: str, action: str, user, comment:
 
 def _check_move(country_report: CountryReport, action: str):
     if country_report.state not in ALLOWED_MOVES[action]:
-        raise ValidationError({"state": _("A %(state)s report cannot be %(action)s.") % {
-            "state": country_report.get_state_display().lower(),
+        raise ValidationError({"state": _("A report in the state “%(state)s” cannot be %(action)s.") % {
+            "state": country_report.get_state_display(),
             "action": ReportEvent.Action(action).label.lower()}})
 
 

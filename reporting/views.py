@@ -197,7 +197,10 @@ class ProgressDetailView(View):
         if report:
             initial.update(status=report.status, narrative=report.narrative, obstacles=report.obstacles,
                            expected_year=report.expected_year)
-        reason = permissions.why_cannot_draft(request.user, activity=activity, country=country, round=round)
+        country_report = report.country_report if report else (
+            CountryReport.objects.filter(round=round, country=country).first())
+        reason = (permissions.why_cannot_draft(request.user, activity=activity, country=country, round=round)
+                  or permissions.why_locked_for_editing(request.user, country_report=country_report))
         return {
             "round": round, "country": country, "activity": activity, "report": report,
             "form": ProgressForm(data=data, initial=initial), "evidence_form": EvidenceForm(),

@@ -48,7 +48,7 @@ from cami import archives
 from cami.parsing import parse_int
 from conservation_units.models import Country
 
-from . import permissions, rules, services
+from . import permissions, rules
 from .models import CountryReport, ProgressReport, ReportingRound
 from .selectors import HISTORY_FIELD_LABELS
 
@@ -113,16 +113,19 @@ class BadWorkbook(ValidationError):
 
 
 def workbook_scope(*, user, round: ReportingRound, country: Country) -> Q:
-    """The activities ``user`` may draft in the workbook (a Q on Activity); PermissionDenied saying why if none."""
-    if not round.is_open:
-        raise PermissionDenied(
-            _("The round “%(round)s” is closed: its reports can no longer change.") % {"round": round})
-    scope = permissions.drafting_scope(user, plan=round.plan, country=country)
+    """The activities ``user`` may change in the workbook now (a Q on Activity): permissions.editing_scope.
+    PermissionDenied saying why if none (a closed round, not their country, a submitted report)."""
+    return _editable(user=user, round=round, country=country)[0]
+
+
+def _editable(*, user, round: ReportingRound, country: Country) -> tuple[Q, CountryReport | None]:
+    """workbook_scope, and the country report it was decided on."""
+    country_report = CountryReport.objects.filter(round=round, country=country).first()
+    scope = permissions.editing_scope(user, round=round, country=country, country_report=country_report)
     if scope is None:
-        if not user.is_authenticated:
-            raise PermissionDenied(_("Sign in to report."))
-        raise PermissionDenied(_("You do not report for %(country)s.") % {"country": country})
-    return scope
+        raise PermissionDenied(permissions.why_cannot_edit(user, round=round, country=country,
+                                                           country_report=country_report))
+    return scope, country_report
 
 
 def workbook_filename(*, round: ReportingRound, country: Country, on: datetime.date | None = None) -> str:
@@ -606,18 +609,18 @@ def workbook_preview(*, round: ReportingRound, country: Country, user, upload) -
     PermissionDenied (saying why) when the user may not change the country's reports. Row problems
     are listed in ``errors`` with their row numbers; ``changes`` lists what a confirm would save.
     """
-    scope = workbook_scope(user=user, round=round, country=country)
+    scope, country_report = _editable(user=user, round=round, country=country)
     data = _upload_bytes(upload)
     _check_expansion(data)
     upload = _read_upload(data)
     _check_target(upload, round=round, country=country)
-    return _Comparison(round=round, country=country, user=user, scope=scope).run(upload)
+    return _Comparison(round=round, country=country, user=user, scope=scope, country_report=country_report).run(upload)
 
 
 class _Comparison:
     """The tracker's side of a preview, read in a fixed number of queries, and the row-by-row checks."""
 
-    def __init__(self, *, round, country, user, scope):
+    def __init__(self, *, round, country, user, scope, country_report):
         self.round, self.country, self.user = round, country, user
         applicable = Activity.objects.filter(plan=round.plan, countries=country)
         self.activities = {activity.pk: activity for activity in applicable.only("pk", "kind", "code", "text")}
@@ -627,8 +630,7 @@ class _Comparison:
             for report in ProgressReport.objects.filter(country_report__round=round, country_report__country=country)
             .select_related("updated_by")
         }
-        self.country_report = CountryReport.objects.filter(round=round, country=country).first()
-        self.state = self.country_report.state if self.country_report else None
+        self.state = country_report.state if country_report else None
         self.statuses = _status_lookup()
 
     def run(self, upload: _Upload) -> WorkbookPreview:
@@ -745,13 +747,11 @@ class _Comparison:
         return [], WorkbookChange(row=number, activity=activity, version=version, values=saved, fields=fields)
 
     def _check_state(self, preview: WorkbookPreview):
-        if not preview.changes or self.user.is_staff:
-            return
-        if reason := services.why_locked_for_editing(self.user, self.country_report):
-            raise PermissionDenied(reason)
-        if self.state == CountryReport.State.VALIDATED:
-            preview.notices.append(_("The report of %(country)s is validated: saving these changes sends it back "
-                                     "to the Secretariat as submitted.") % {"country": self.country})
+        """The report is open to edits (workbook_scope said so); say what saving does to a validated one."""
+        if preview.changes and self.state == CountryReport.State.VALIDATED and not self.user.is_staff:
+            preview.notices.append(_("The report of %(country)s is validated: saving these changes reopens it for "
+                                     "corrections, and the Secretariat sees it again once it is submitted again."
+                                     ) % {"country": self.country})
 
 
 def _shown(name: str, value) -> str:

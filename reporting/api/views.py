@@ -259,7 +259,8 @@ class CountryReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     Filters: `round` (id), `country` (ISO code), `state`. Anonymous visitors see validated reports only.
     A focal point submits and withdraws their country's report; the Secretariat validates it or
-    returns it with a `comment`. Each step answers with the report as it now is.
+    returns it with a `comment`. A validated report the country corrects is `reopened` until the focal
+    point submits it again. Each step answers with the report as it now is.
     """
 
     serializer_class = CountryReportSerializer

@@ -165,6 +165,12 @@ def test_focal_point_reports_and_submits_then_the_secretariat_validates(page, de
     expect(page.get_by_text("The report of Kazakhstan is submitted to the Secretariat.")).to_be_visible()
     expect(page).to_have_url(re.compile(re.escape(argali) + "$"))
     expect(report_state(page)).to_have_text("Submitted")
+    # Submitted, it waits for the Secretariat: the activities are shown without the forms a save would refuse.
+    assert_no_edit_controls(page)
+    expect(activity_row(page, "Measure 3.1")).to_contain_text("In progress")
+    expect(page.get_by_text("The report of Kazakhstan is submitted and waits for the Secretariat: withdraw it "
+                            "to edit.")).to_be_visible()
+    expect(page.get_by_role("button", name="Withdraw")).to_be_visible()
 
     # 2. The Secretariat finds it in the validation queue and validates it.
     sign_in(page, "secretariat")
@@ -179,6 +185,28 @@ def test_focal_point_reports_and_submits_then_the_secretariat_validates(page, de
     page.goto(argali)
     expect(report_state(page)).to_have_text("Validated")
     expect(activity_row(page, "Measure 3.1")).to_contain_text("In progress")
+
+    # 2b. The focal point corrects the validated report: it is reopened for corrections, out of the
+    # Secretariat's queue, until submitted again.
+    sign_in(page, "focal-kz")
+    page.goto(argali + "?conservation_unit=2&priority_level=high")
+    row = activity_row(page, "Measure 3.1")
+    row.get_by_label("Status").select_option(label="Completed")
+    row.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved 1 change(s).")).to_be_visible()
+    expect(report_state(page)).to_have_text("Reopened for corrections")
+    expect(activity_row(page, "Measure 3.1").get_by_label("Status")).to_have_value("completed")
+    sign_in(page, "secretariat")
+    page.goto("/validation/")
+    expect(page.get_by_text("No report waits for validation.")).to_be_visible()
+    sign_in(page, "focal-kz")
+    page.goto(argali)
+    page.get_by_role("link", name="Submit the report…").click()
+    page.get_by_role("button", name="Submit to the Secretariat").click()
+    expect(report_state(page)).to_have_text("Submitted")
+    sign_in(page, "secretariat")
+    page.goto("/validation/")
+    expect(page.get_by_role("row").filter(has=page.get_by_role("link", name="Kazakhstan", exact=True))).to_have_count(1)
 
 
 def test_observer_and_another_countrys_focal_point_cannot_change_kazakhstan(page, demo_site):

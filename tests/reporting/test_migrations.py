@@ -1,8 +1,10 @@
-"""Migration 0004 checks existing rows before the database enforces its new rules.
+"""Migration 0004 checks existing rows before the database enforces its new rules; 0006 gives
+reopened reports a state of their own.
 
 Rows that break the rules cannot be written once the constraints exist, so these tests step the
-database back to 0003, write them, and migrate again (hence transactional tests).
+database back to 0003 (or 0005), write them, and migrate again (hence transactional tests).
 """
+import datetime
 import importlib
 
 import pytest
@@ -15,8 +17,10 @@ from django.utils import timezone
 from reporting import services
 from reporting.models import Assignment, CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent
 from reporting.services import ProgressInput
+from tests.factories import CountryFactory
 
 BEFORE, GUARDS = ("reporting", "0003_text_limits"), ("reporting", "0004_database_guards")
+BEFORE_REOPENED, REOPENED_STATE = ("reporting", "0005_round_dates_message"), ("reporting", "0006_reopened_state")
 guards = importlib.import_module("reporting.migrations.0004_database_guards")
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,15 +41,24 @@ def applied():
     return MigrationRecorder(connection).applied_migrations()
 
 
-@pytest.fixture
-def before_guards(world):
-    """The database as at 0003 (models' columns unchanged, so the current models write its rows)."""
-    apps = migrate(BEFORE)
+def _stepped_back_to(target):
+    """The database as at ``target`` (models' columns unchanged, so the current models write its rows)."""
+    apps = migrate(target)
     yield apps
     # Emptied (as a transactional test's end would) so that the database can migrate forward again.
     for model in (Evidence, ProgressChange, ProgressReport, ReportEvent, CountryReport, Assignment):
         model.objects.all().delete()
     migrate(latest())
+
+
+@pytest.fixture
+def before_guards(world):
+    yield from _stepped_back_to(BEFORE)
+
+
+@pytest.fixture
+def before_reopened(world):
+    yield from _stepped_back_to(BEFORE_REOPENED)
 
 
 def _report(world):
@@ -106,4 +119,56 @@ def test_clean_data_migrates_silently(world, before_guards, capsys):
     _report(world)
     migrate(GUARDS)
     assert GUARDS in applied()
+    assert capsys.readouterr().err == ""
+
+
+# --- 0006: reopened for corrections ------------------------------------------------------------------
+
+def _country_report(world, state, *actions, at=None):
+    """A country report of the round in ``state`` with workflow events ``actions``, a minute apart
+    (``at``: the events' times instead, in the same order)."""
+    country_report = CountryReport.objects.create(round=world["round"], country=CountryFactory(), state=state)
+    start = timezone.now() - datetime.timedelta(hours=1)
+    times = at or [start + datetime.timedelta(minutes=n) for n in range(len(actions))]
+    for action, when in zip(actions, times):
+        ReportEvent.objects.create(country_report=country_report, action=action, actor=world["focal_kz"], at=when)
+    return country_report
+
+
+def test_submitted_reports_last_reopened_by_an_edit_become_reopened_and_go_back(world, before_reopened, capsys):
+    reopened = _country_report(world, "submitted", "submitted", "validated", "reopened")
+    by_the_secretariat = _country_report(world, "submitted", "submitted", "validated", "reopened")
+    ReportEvent.objects.filter(country_report=by_the_secretariat).update(actor=world["secretariat"])
+    waiting = _country_report(world, "submitted", "submitted")
+    withdrawn_then_sent = _country_report(world, "submitted", "submitted", "validated", "reopened", "withdrawn",
+                                          "submitted")
+    validated_again = _country_report(world, "validated", "submitted", "validated", "reopened", "validated")
+    now = timezone.now()
+    # Newest first by time, then by id: a later event with a lower id is still the latest.
+    later_submission = _country_report(world, "submitted", "submitted", "reopened",
+                                       at=[now, now - datetime.timedelta(minutes=5)])
+    same_time = _country_report(world, "submitted", "submitted", "reopened", at=[now, now])
+
+    migrate(REOPENED_STATE)
+
+    states = dict(CountryReport.objects.values_list("pk", "state"))
+    assert {name: states[report.pk] for name, report in [
+        ("reopened", reopened), ("by_the_secretariat", by_the_secretariat), ("waiting", waiting),
+        ("withdrawn_then_sent", withdrawn_then_sent), ("validated_again", validated_again),
+        ("later_submission", later_submission), ("same_time", same_time),
+    ]} == {"reopened": "reopened", "by_the_secretariat": "reopened", "waiting": "submitted",
+           "withdrawn_then_sent": "submitted", "validated_again": "validated", "later_submission": "submitted",
+           "same_time": "reopened"}
+    assert ("Country reports reopened for corrections (submitted, last reopened by an edit): 3"
+            in capsys.readouterr().err)
+
+    migrate(BEFORE_REOPENED)
+    assert set(CountryReport.objects.values_list("state", flat=True)) == {"submitted", "validated"}
+    assert CountryReport.objects.get(pk=reopened.pk).state == "submitted"
+
+
+def test_without_reopened_reports_0006_migrates_silently(world, before_reopened, capsys):
+    _country_report(world, "submitted", "submitted")
+    migrate(REOPENED_STATE)
+    assert REOPENED_STATE in applied()
     assert capsys.readouterr().err == ""

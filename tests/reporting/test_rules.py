@@ -152,7 +152,8 @@ def test_reminders_go_to_the_overdue_countries_with_the_same_counts(due):
 
 def test_handed_in_states_are_country_report_states():
     assert rules.HANDED_IN_STATES <= set(CountryReport.State.values)
-    assert rules.HANDED_IN_STATES == {CountryReport.State.SUBMITTED, CountryReport.State.VALIDATED}
+    assert rules.HANDED_IN_STATES == {CountryReport.State.SUBMITTED, CountryReport.State.VALIDATED,
+                                      CountryReport.State.REOPENED}
 
 
 @pytest.mark.parametrize("state, is_open, days_past_due, activities, overdue", [
@@ -161,6 +162,7 @@ def test_handed_in_states_are_country_report_states():
     ("returned", True, 1, 3, True),
     ("submitted", True, 1, 3, False),  # with gaps or not: handed in
     ("validated", True, 1, 3, False),
+    ("reopened", True, 1, 3, False),  # validated, being corrected: it was handed in
     ("draft", True, 0, 3, False),  # due today: not yet overdue
     ("draft", False, 30, 3, False),  # a closed round asks nothing more
     (None, True, 30, 0, False),  # nothing to report on

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reporting import services
+from reporting import permissions, selectors, services
 from reporting.models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent, ReportingRound
 from reporting.services import ProgressInput, StaleEdit
 
@@ -126,15 +126,70 @@ def test_submitted_report_must_be_withdrawn_before_editing(world):
     assert record(world, world["focal_kz"], status=COMPLETED, version=1).status == COMPLETED
 
 
-def test_editing_a_validated_report_sends_it_back_to_submitted(world):
+def _validated(world):
     record(world, world["focal_kz"])
     country_report = CountryReport.objects.get()
     services.country_report_submit(country_report=country_report, user=world["focal_kz"])
     services.country_report_validate(country_report=country_report, user=world["secretariat"])
+    return country_report
+
+
+def test_the_country_editing_a_validated_report_reopens_it_out_of_the_queue(world):
+    country_report = _validated(world)
     record(world, world["focal_kz"], status=COMPLETED, version=1)
     country_report.refresh_from_db()
-    assert country_report.state == "submitted"
+    assert country_report.state == CountryReport.State.REOPENED
     assert country_report.events.first().action == ReportEvent.Action.REOPENED
+    assert not selectors.validation_queue().exists()
+    assert permissions.why_locked_for_editing(world["focal_kz"], country_report=country_report) is None
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    country_report.refresh_from_db()
+    assert country_report.state == CountryReport.State.SUBMITTED
+    assert list(selectors.validation_queue()) == [country_report]
+    with pytest.raises(PermissionDenied, match="withdraw it to edit"):
+        record(world, world["focal_kz"], status=IN_PROGRESS, version=2)
+
+
+def test_a_contributor_editing_a_validated_report_reopens_it(world):
+    record(world, world["focal_kz"], activity=world["in_unit"])
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    services.country_report_validate(country_report=country_report, user=world["secretariat"])
+    record(world, world["contributor_kz"], activity=world["in_unit"], status=COMPLETED, version=1)
+    country_report.refresh_from_db()
+    assert country_report.state == CountryReport.State.REOPENED
+    with pytest.raises(PermissionDenied, match="focal point of Kazakhstan submits"):
+        services.country_report_submit(country_report=country_report, user=world["contributor_kz"])
+
+
+def test_the_secretariat_correcting_a_validated_report_sends_it_back_to_submitted(world):
+    country_report = _validated(world)
+    record(world, world["secretariat"], status=COMPLETED, version=1)
+    country_report.refresh_from_db()
+    assert country_report.state == CountryReport.State.SUBMITTED
+    assert country_report.events.first().action == ReportEvent.Action.REOPENED
+    assert list(selectors.validation_queue()) == [country_report]
+
+
+def test_a_reopened_report_is_not_validated_or_returned_until_submitted_again(world):
+    country_report = _validated(world)
+    record(world, world["focal_kz"], status=COMPLETED, version=1)
+    with pytest.raises(ValidationError, match="“Reopened for corrections” cannot be validated"):
+        services.country_report_validate(country_report=country_report, user=world["secretariat"])
+    with pytest.raises(ValidationError, match="cannot be returned"):
+        services.country_report_return(country_report=country_report, user=world["secretariat"], comment="No")
+    assert CountryReport.objects.get().state == CountryReport.State.REOPENED
+
+
+def test_a_reopened_report_is_hidden_from_anonymous_visitors(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    country_report = _validated(world)
+    assert CountryReport.objects.visible_to(AnonymousUser()).count() == 1
+    record(world, world["focal_kz"], status=COMPLETED, version=1)
+    assert not CountryReport.objects.visible_to(AnonymousUser()).exists()
+    assert not ProgressReport.objects.visible_to(AnonymousUser()).exists()
+    assert CountryReport.objects.visible_to(world["observer"]).get() == country_report
 
 
 def test_return_needs_a_comment(world):
@@ -260,10 +315,11 @@ def test_country_corrects_a_validated_report_in_several_steps(world):
     services.country_report_submit(country_report=country_report, user=world["focal_kz"])
     services.country_report_validate(country_report=country_report, user=world["secretariat"])
     record(world, world["focal_kz"], status=COMPLETED, version=1)
-    # Sent back to submitted by that correction, the report stays open to the country's next one.
+    # Reopened by that correction, the report stays open to the country's next one.
     record(world, world["focal_kz"], activity=world["in_unit"], status=COMPLETED, version=1)
     country_report.refresh_from_db()
-    assert country_report.state == "submitted"
+    assert country_report.state == "reopened"
+    assert [event.action for event in country_report.events.all()] == ["reopened", "validated", "submitted"]
     assert set(ProgressReport.objects.values_list("status", flat=True)) == {COMPLETED}
 
 
@@ -299,16 +355,17 @@ def test_removing_evidence_from_a_copy_read_before_the_submission_is_refused(wor
     assert Evidence.objects.current().count() == 1
 
 
-def test_evidence_from_a_copy_read_before_the_validation_reopens_the_report(world):
+@pytest.mark.parametrize(("user", "state"), [("secretariat", "submitted"), ("focal_kz", "reopened")])
+def test_evidence_from_a_copy_read_before_the_validation_reopens_the_report(world, user, state):
     report = record(world, world["focal_kz"])
     country_report = CountryReport.objects.get()
     services.country_report_submit(country_report=country_report, user=world["focal_kz"])
     stale = _stale_copy(report)  # read while submitted
     services.country_report_validate(country_report=country_report, user=world["secretariat"])
-    services.evidence_add(report=stale, user=world["secretariat"], title="Late", visibility="public",
+    services.evidence_add(report=stale, user=world[user], title="Late", visibility="public",
                           url="https://example.org/late")
     country_report.refresh_from_db()
-    assert country_report.state == "submitted"
+    assert country_report.state == state
     assert country_report.events.first().action == ReportEvent.Action.REOPENED
 
 

@@ -269,6 +269,106 @@ def test_validation_queue_is_the_secretariats(client, world):
     assert "Kazakhstan" in client.get(reverse("reporting:validation_queue")).content.decode()
 
 
+# --- Who may edit now: the page shows what a save would accept -----------------------------------
+
+def _submitted(world):
+    kz_report(world)
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    return country_report
+
+
+def _edit_controls(html):
+    return [control for control in ('name="status-', 'name="save"', 'name="save_all"', 'name="confirm"',
+                                    "Download the workbook") if control in html]
+
+
+@pytest.mark.parametrize("role", ["focal_kz", "contributor_kz"])
+def test_a_submitted_report_shows_the_country_its_activities_without_edit_controls(client, world, role):
+    _submitted(world)
+    response = as_user(client, world, role).get(country_url(world))
+    html = response.content.decode()
+    assert response.status_code == 200
+    # The activities are listed, with what was reported ...
+    assert f'id="row-{world["everywhere"].pk}"' in html and "Train protected area staff" in html
+    assert "Collaborate across borders" in html and 'class="status status-in_progress"' in html
+    # ... with why they cannot be changed, and no form that would answer 403.
+    assert "The report of Kazakhstan is submitted and waits for the Secretariat: withdraw it to edit." in html
+    assert _edit_controls(html) == []
+    assert response.context["page"].editable_ids == set()
+
+
+def test_a_submitted_report_keeps_the_way_back_to_editing_for_the_focal_point(client, world):
+    _submitted(world)
+    html = as_user(client, world, "focal_kz").get(country_url(world)).content.decode()
+    assert ">Withdraw</button>" in html and "Submit the report" not in html
+    _post_workflow(client, world, "withdraw")
+    assert _edit_controls(client.get(country_url(world)).content.decode()) != []
+
+
+def test_a_submitted_activity_page_shows_no_form_and_says_why(client, world):
+    _submitted(world)
+    html = as_user(client, world, "focal_kz").get(detail_url(world)).content.decode()
+    assert "Train protected area staff" in html and "withdraw it to edit" in html
+    assert "Save report" not in html and 'name="narrative"' not in html
+    assert "Add evidence" not in html
+
+
+def test_the_secretariat_may_correct_a_submitted_report(client, world):
+    _submitted(world)
+    html = as_user(client, world, "secretariat").get(country_url(world)).content.decode()
+    assert 'name="save"' in html and "withdraw it to edit" not in html
+
+
+def test_an_observer_is_not_told_to_withdraw(client, world):
+    _submitted(world)
+    html = as_user(client, world, "observer").get(country_url(world)).content.decode()
+    assert "Train protected area staff" in html and "withdraw it to edit" not in html
+    assert _edit_controls(html) == []
+
+
+def test_a_validated_report_corrected_by_the_country_is_reopened_until_submitted_again(client, world):
+    country_report = _submitted(world)
+    services.country_report_validate(country_report=country_report, user=world["secretariat"])
+    activity = world["everywhere"]
+    as_user(client, world, "focal_kz")
+    response = client.post(country_url(world), {f"status-{activity.pk}": "completed", f"version-{activity.pk}": "1",
+                                                "save": activity.pk})
+    assert response.status_code == 302
+    country_report.refresh_from_db()
+    assert country_report.state == "reopened"
+    # Still the country's to correct, and not the Secretariat's to validate yet.
+    html = client.get(country_url(world)).content.decode()
+    assert "Reopened for corrections" in html and 'name="save"' in html and "Submit the report" in html
+    unit = world["in_unit"]
+    response = client.post(country_url(world), {f"status-{unit.pk}": "ongoing", f"version-{unit.pk}": "0",
+                                                "save": unit.pk})
+    assert response.status_code == 302 and ProgressReport.objects.count() == 2
+    client.force_login(world["secretariat"])
+    assert "Kazakhstan" not in client.get(reverse("reporting:validation_queue")).content.decode()
+    assert "wait for validation" not in client.get(reverse("reporting:home")).content.decode()
+    client.force_login(world["focal_kz"])
+    assert "Submit to the Secretariat" in client.get(reverse("reporting:submit", args=[world["round"].pk, "KZ"])
+                                                     ).content.decode()
+    assert _post_workflow(client, world, "submit").status_code == 302
+    country_report.refresh_from_db()
+    assert country_report.state == "submitted"
+    client.force_login(world["secretariat"])
+    assert "Kazakhstan" in client.get(reverse("reporting:validation_queue")).content.decode()
+
+
+def test_a_validated_report_corrected_by_the_secretariat_waits_for_validation(client, world):
+    country_report = _submitted(world)
+    services.country_report_validate(country_report=country_report, user=world["secretariat"])
+    activity = world["everywhere"]
+    response = as_user(client, world, "secretariat").post(
+        country_url(world), {f"status-{activity.pk}": "completed", f"version-{activity.pk}": "1", "save": activity.pk})
+    assert response.status_code == 302
+    country_report.refresh_from_db()
+    assert country_report.state == "submitted"
+    assert "Kazakhstan" in client.get(reverse("reporting:validation_queue")).content.decode()
+
+
 # --- Rounds --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("role", ROLES)

@@ -556,13 +556,28 @@ def test_a_preview_is_confirmed_once_and_only_by_its_round_and_country(client, w
     assert ProgressReport.objects.get().version == 1
 
 
-def test_submitted_report_must_be_withdrawn_before_uploading(client, world):
+def test_submitted_report_must_be_withdrawn_before_downloading_or_uploading(client, world):
     save_in_browser(world, "everywhere")
+    content = fill(download(client, world), {world["in_unit"]: {"status": "Completed"}})  # while a draft
     services.country_report_submit(country_report=CountryReport.objects.get(), user=world["focal_kz"])
-    content = fill(download(client, world), {world["in_unit"]: {"status": "Completed"}})
+    for name in ("workbook_download", "workbook_upload"):
+        response = client.get(reverse(f"reporting:{name}", args=[world["round"].pk, "KZ"]))
+        assert response.status_code == 403 and "withdraw it to edit" in page(response)
     response = upload(client, world, content)
     assert response.status_code == 403 and "withdraw it to edit" in page(response)
     assert ProgressReport.objects.count() == 1
+
+
+def test_the_secretariat_corrects_a_submitted_report_in_a_workbook(client, world):
+    save_in_browser(world, "everywhere")
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    response = upload(client, world, fill(download(client, world, user="secretariat"),
+                                          {world["everywhere"]: {"status": "Completed"}}))
+    confirm(client, world, response)
+    assert ProgressReport.objects.get().status == "completed"
+    country_report.refresh_from_db()
+    assert country_report.state == "submitted"
 
 
 def test_a_workbook_corrects_a_validated_report_whole(client, world):
@@ -573,12 +588,16 @@ def test_a_workbook_corrects_a_validated_report_whole(client, world):
     content = download(client, world)
     two = fill(content, {world["in_unit"]: {"status": "Completed"}, world["everywhere"]: {"status": "Completed"}})
     response = upload(client, world, two)
-    assert "sends it back to the Secretariat as submitted" in page(response)
+    assert "saving these changes reopens it for corrections" in page(response)
     confirm(client, world, response)
     country_report.refresh_from_db()
-    assert country_report.state == "submitted"
+    assert country_report.state == "reopened"
     assert set(ProgressReport.objects.values_list("status", flat=True)) == {"completed"}
     assert ProgressReport.objects.count() == 2
+    # Reopened, it stays the country's to correct: a fresh workbook is offered and read.
+    again = fill(download(client, world), {world["in_unit"]: {"narrative": "Joint patrols"}})
+    confirm(client, world, upload(client, world, again))
+    assert ProgressReport.objects.get(activity=world["in_unit"]).narrative == "Joint patrols"
 
 
 # --- Without HTTP, and query counts ----------------------------------------------------------------------
@@ -592,11 +611,12 @@ def add_activities(world, count):
 def test_build_query_count_does_not_grow(world, django_assert_num_queries):
     args = {"round": world["round"], "country": world["kz"], "user": world["focal_kz"]}
     save_in_browser(world, "everywhere")
-    # assignments, their handed activities (prefetch), the activities, their reports
-    with django_assert_num_queries(4):
+    # the country report (is it locked?), assignments, their handed activities (prefetch), the activities,
+    # their reports
+    with django_assert_num_queries(5):
         workbook.workbook_build(**args)
     add_activities(world, 20)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         content = workbook.workbook_build(**args)
     assert open_book(content).worksheets[REPORTS_SHEET].max_row == 1 + 22
 
