@@ -86,10 +86,14 @@ def why_cannot_draft(user, *, activity, country, round: ReportingRound) -> str |
     if scope is None:
         return _not_their_country(user, country)
     if not activity.__class__.objects.filter(scope, pk=activity.pk).exists():
-        return _("Drafting %(activity)s for %(country)s was not handed to you.") % {
-            "activity": activity, "country": country,
-        }
+        return not_handed_over(activity, country)
     return None
+
+
+def not_handed_over(activity, country) -> str:
+    """Why a contributor may not draft ``activity``: the pages, the API and the workbook say it alike."""
+    return _("Drafting %(activity)s for %(country)s was not handed to you.") % {
+        "activity": activity, "country": country}
 
 
 def why_locked_for_editing(user, *, country_report: CountryReport | None) -> str | None:
@@ -135,12 +139,14 @@ def why_cannot_submit(user, *, country_report: CountryReport) -> str | None:
     return _not_their_country(user, country_report.country)
 
 
-def why_cannot_validate(user, *, country_report: CountryReport) -> str | None:
-    if reason := _round_closed(country_report.round):
-        return reason
+def why_cannot_see_validation_queue(user) -> str | None:
     if not user.is_staff:
         return _("Only the CMS Secretariat validates or returns reports.")
     return None
+
+
+def why_cannot_validate(user, *, country_report: CountryReport) -> str | None:
+    return _round_closed(country_report.round) or why_cannot_see_validation_queue(user)
 
 
 def why_cannot_manage_rounds(user) -> str | None:

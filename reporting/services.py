@@ -470,9 +470,14 @@ def _transition(*, country_report: CountryReport, user, action: str, state: str,
     return country_report
 
 
+def why_nothing_to_submit() -> str:
+    """The refusal of a submission without any report (the submit page says it before asking too)."""
+    return _("Nothing is reported yet: report at least one activity first.")
+
+
 def _require_something_reported(country_report: CountryReport):
     if not country_report.progress_reports.exists():
-        raise ValidationError({"state": _("Nothing is reported yet: report at least one activity first.")})
+        raise ValidationError({"state": why_nothing_to_submit()})
 
 
 def country_report_submit(*, country_report: CountryReport, user) -> CountryReport:

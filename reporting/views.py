@@ -262,7 +262,7 @@ class SubmitView(LoginRequiredMixin, View):
     def post(self, request, round_id, country_code):
         context = self._context(request, round_id, country_code)
         if context["country_report"] is None:
-            messages.error(request, _("Nothing is reported yet: report at least one activity first."))
+            messages.error(request, services.why_nothing_to_submit())
             return render(request, self.template_name, context, status=400)
         try:
             services.country_report_submit(country_report=context["country_report"], user=request.user)
@@ -333,8 +333,8 @@ class ValidationQueueView(LoginRequiredMixin, ListView):
     context_object_name = "reports"
 
     def get_queryset(self):
-        if not self.request.user.is_staff:
-            raise PermissionDenied(_("Only the CMS Secretariat validates or returns reports."))
+        if reason := permissions.why_cannot_see_validation_queue(self.request.user):
+            raise PermissionDenied(reason)
         return selectors.validation_queue()
 
     def get_context_data(self, **kwargs):

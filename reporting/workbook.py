@@ -679,8 +679,7 @@ class _Comparison:
         if _fingerprint(**values) == fingerprint:
             return [], None  # untouched since the download, whatever happened in the tracker meanwhile
         if activity_id not in self.drafted:
-            return [_("Drafting %(activity)s for %(country)s was not handed to you.") % {
-                "activity": activity, "country": self.country}], None
+            return [permissions.not_handed_over(activity, self.country)], None
         report = self.reports.get(activity_id)
         if values == _report_values(report):
             return [], None  # the tracker already says exactly this (e.g. an earlier upload of the same file)
