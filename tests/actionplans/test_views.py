@@ -78,7 +78,14 @@ def test_unknown_plan_page_is_404(client, db):
 
 
 def test_pages_need_no_external_asset(client, plan_with_activities):
-    for url in (reverse("actionplans:actionplan_list"), reverse("actionplans:activity_list")):
-        html = client.get(url).content.decode()
+    plan = plan_with_activities[0]
+    for url, shown in ((reverse("actionplans:actionplan_list"), plan.title),
+                       (reverse("actionplans:activity_list") + "?plan=test-plan", "Train rangers")):
+        response = client.get(url)
+        html = response.content.decode()
+        # The page itself, styled by the site's own stylesheet ...
+        assert response.status_code == 200 and shown in html
+        assert 'rel="stylesheet" href="/static/css/app.css"' in html
+        # ... and nothing fetched from elsewhere.
         assert "<script" not in html
         assert "http://" not in html.replace("http://testserver", "") and "https://" not in html

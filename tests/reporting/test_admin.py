@@ -30,6 +30,10 @@ def test_a_rounds_plan_cannot_be_changed_in_the_admin(admin_client, world):
 def test_a_new_rounds_plan_would_be_chosen_in_the_admin(rf):
     admin = site._registry[ReportingRound]
     assert "plan" not in admin.get_readonly_fields(rf.get("/"), obj=None)
+    # Only the fields read-only on every round: the plan is the one a saved round adds.
+    assert admin.get_readonly_fields(rf.get("/"), obj=None) == ["status", "opened_by", "closed_by", "closed_at"]
+    assert admin.get_readonly_fields(rf.get("/"), obj=ReportingRound(pk=1)) == [
+        "status", "opened_by", "closed_by", "closed_at", "plan"]
 
 
 def test_assignments_are_listed_by_country_then_user(admin_client, world, django_user_model):

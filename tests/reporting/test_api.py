@@ -514,6 +514,7 @@ def test_wrong_password_gets_no_token(world):
     response = APIClient().post("/api/v1/auth/token/", {"username": "focal-kz-t", "password": "nope"}, format="json")
     assert response.status_code == 400
     assert "token" not in response.json()
+    assert response.json() == {"non_field_errors": ["Unable to log in with provided credentials."]}
 
 
 def test_unknown_token_answers_401(world, reports):

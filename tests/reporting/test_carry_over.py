@@ -121,4 +121,5 @@ def test_a_plan_without_reports_opens_a_round_with_nothing_carried(db, django_us
     secretariat = django_user_model.objects.create_user("secretariat-empty", password="pw", is_staff=True)
     round = services.round_open(plan=plan, title="First", opens_on=datetime.date(2026, 1, 1),
                                 due_on=datetime.date(2026, 6, 30), opened_by=secretariat)
+    assert ReportingRound.objects.open().get(plan=plan) == round
     assert not CountryReport.objects.filter(round=round).exists()

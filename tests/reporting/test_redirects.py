@@ -65,6 +65,9 @@ def test_sign_in_ignores_a_foreign_next(client, world):
     response = client.post(reverse("login"), {"username": "observer-t", "password": "pw",
                                               "next": "https://evil.example/"})
     assert response.status_code == 302 and "evil.example" not in response["Location"]
+    # Signed in all the same, and sent to the usual page after signing in.
+    assert response["Location"] == reverse("reporting:home")
+    assert client.get(reverse("reporting:home")).context["user"].username == "observer-t"
 
 
 def test_safe_next_wants_https_on_a_secure_request(rf):

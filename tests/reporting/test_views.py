@@ -286,10 +286,23 @@ def test_round_close_and_open_by_role(client, world, role):
 
 
 def test_closed_round_shows_no_edit_controls(client, world):
+    kz_report(world)
     services.round_close(round=world["round"], closed_by=world["secretariat"])
     client.force_login(world["focal_kz"])
-    html = client.get(country_url(world)).content.decode()
-    assert 'name="save"' not in html
+    response = client.get(country_url(world))
+    html = response.content.decode()
+    # The report is there, read-only: the round says it is closed, both activities are listed with their
+    # text, and the recorded status reads as text.
+    assert response.status_code == 200
+    assert "<h1>Testland QZ: 2026 report</h1>" in html
+    assert "Round: Closed" in html
+    assert "2 activities shown" in html
+    for code, text in (("2.1", "Collaborate across borders"), ("2.2", "Train protected area staff")):
+        assert f"Measure {code}</a>" in html and text in html
+    assert '<span class="status status-in_progress">In progress</span>' in html
+    # ... and nothing to change it with.
+    assert 'name="save"' not in html and 'name="save_all"' not in html and "<select id=\"status-" not in html
+    assert "Upload a filled workbook" not in html and "Submit the report" not in html
 
 
 # --- What people see ----------------------------------------------------------------------------
