@@ -52,3 +52,12 @@ def _cache_of_its_own(settings, request):
     query counts do not include the database cache's queries."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": request.node.nodeid}}
+
+
+@pytest.fixture(autouse=True)
+def _country_codes_from_the_start():
+    """Each test's factory countries are AA, ZZ, XA, ... whatever ran before it: which code a test gets
+    does not depend on the order the tests run in."""
+    from tests.factories import CountryFactory
+
+    CountryFactory.reset_sequence()

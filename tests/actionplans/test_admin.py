@@ -16,7 +16,7 @@ def staff_client(client):
 
 @pytest.fixture
 def activity():
-    kz = CountryFactory(code="KZ", name="Kazakhstan")
+    kz = CountryFactory(code="QM", name="Testland QM")
     plan = ActionPlanFactory(slug="test-plan", range_states=[kz])
     result = PlanElementFactory(plan=plan, level="result", code="1.1")
     return ActivityFactory(plan=plan, result=result, code="1.1.1", text="Trian rangers", countries=[kz])

@@ -9,7 +9,7 @@ over into an open one (carried-over reports, `updated_by` null), evidence public
 with the two real plans every test has.
 
 - test_api: generated cases (valid and invalid) for each operation as an anonymous partner, a
-  focal point (Kazakhstan) and the Secretariat, with a token: MAX_EXAMPLES per operation and caller.
+  focal point (Testland QZ) and the Secretariat, with a token: MAX_EXAMPLES per operation and caller.
 - test_api_boundaries: Schemathesis' coverage phase (each parameter and field at its bounds,
   missing, of the wrong type; methods the schema does not list), as the Secretariat, whom the API
   lets furthest into every operation (anonymous writes stop at 401 whatever their input).
@@ -120,7 +120,7 @@ def _one_connection_for_the_test():
 
 @pytest.fixture
 def api_world(world):  # noqa: F811
-    """The reporting world, reported on in a first round (validated for Kazakhstan, closed) and
+    """The reporting world, reported on in a first round (validated for Testland QZ, closed) and
     carried over into a second, open round; tokens; the ids that path parameters and body
     references are mapped onto."""
     w = world
@@ -155,7 +155,7 @@ def api_world(world):  # noqa: F811
     }
     ids = {
         ("plans", "slug"): ["test-plan", "argali", "persian-leopard"],
-        ("countries", "code"): ["KZ", "IR"],
+        ("countries", "code"): ["QZ", "QR"],
         ("conservation-units", "id"): [w["unit"].pk],
         ("activities", "id"): [fresh.pk, w["in_unit"].pk, w["everywhere"].pk],
         ("rounds", "id"): [second.pk, w["round"].pk],

@@ -1,5 +1,11 @@
-"""A small plan reported on by the roles of the tracker: the Secretariat, focal points of
-Kazakhstan and Iran, a Kazakh contributor drafting one conservation unit, and an observer."""
+"""A small plan reported on by the roles of the tracker: the Secretariat, focal points of two
+range states of the test's own, a contributor drafting one conservation unit of the first, and an observer.
+
+The range states are Testland QZ and Testland QR, on codes ISO 3166-1 leaves to users: no real country,
+so never the Kazakhstan or Iran that tests/conftest.py loads with the real plans. Their keys (``kz``,
+``focal_kz``, ``contributor_kz``; ``ir``, ``focal_ir``) keep the names the tests have always used for
+"the country with the unit and the contributor" and "the other one"; QR and its name sort before QZ.
+"""
 import datetime
 
 import pytest
@@ -17,8 +23,8 @@ from tests.factories import (
 
 @pytest.fixture
 def world(db):
-    kz = CountryFactory(code="KZ", name="Kazakhstan")
-    ir = CountryFactory(code="IR", name="Iran (Islamic Republic of)")
+    kz = CountryFactory(code="QZ", name="Testland QZ")
+    ir = CountryFactory(code="QR", name="Testland QR")
     plan = ActionPlanFactory(slug="test-plan", short_title="Test plan", range_states=[kz, ir])
     section = PlanElementFactory(plan=plan, level="section", code="2.0", title="Unit one")
     unit = ConservationUnitFactory(plan=plan, number=1, name="Western Tien Shan", countries=[kz])

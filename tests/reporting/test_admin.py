@@ -30,15 +30,19 @@ def test_a_rounds_plan_cannot_be_changed_in_the_admin(admin_client, world):
 def test_a_new_rounds_plan_would_be_chosen_in_the_admin(rf):
     admin = site._registry[ReportingRound]
     assert "plan" not in admin.get_readonly_fields(rf.get("/"), obj=None)
+    # Only the fields read-only on every round: the plan is the one a saved round adds.
+    assert admin.get_readonly_fields(rf.get("/"), obj=None) == ["status", "opened_by", "closed_by", "closed_at"]
+    assert admin.get_readonly_fields(rf.get("/"), obj=ReportingRound(pk=1)) == [
+        "status", "opened_by", "closed_by", "closed_at", "plan"]
 
 
 def test_assignments_are_listed_by_country_then_user(admin_client, world, django_user_model):
-    albania = CountryFactory(code="AL", name="Albania")
-    Assignment.objects.create(user=django_user_model.objects.create_user("zz-t"), country=albania)
-    Assignment.objects.create(user=django_user_model.objects.create_user("aa-t"), country=albania)
+    aaland = CountryFactory(name="Aaland")  # AA: before the world's QR and QZ
+    Assignment.objects.create(user=django_user_model.objects.create_user("zz-t"), country=aaland)
+    Assignment.objects.create(user=django_user_model.objects.create_user("aa-t"), country=aaland)
     response = admin_client.get(reverse("admin:reporting_assignment_changelist"))
     listed = [(a.country.name, a.user.username) for a in response.context["cl"].result_list]
-    assert listed[:2] == [("Albania", "aa-t"), ("Albania", "zz-t")]
+    assert listed[:2] == [("Aaland", "aa-t"), ("Aaland", "zz-t")]
     assert listed == sorted(listed)
 
 
@@ -50,8 +54,8 @@ def test_reports_are_listed_newest_round_first_then_by_country(admin_client, wor
             report = CountryReport.objects.create(round=round, country=country)
             ProgressReport.objects.create(country_report=report, activity=world["everywhere"], status="ongoing",
                                           updated_at=timezone.now())
-    expected = [("2026 report", "Iran (Islamic Republic of)"), ("2026 report", "Kazakhstan"),
-                ("2024 report", "Iran (Islamic Republic of)"), ("2024 report", "Kazakhstan")]
+    expected = [("2026 report", "Testland QR"), ("2026 report", "Testland QZ"),
+                ("2024 report", "Testland QR"), ("2024 report", "Testland QZ")]
     response = admin_client.get(reverse("admin:reporting_countryreport_changelist"))
     assert [(r.round.title, r.country.name) for r in response.context["cl"].result_list] == expected
     response = admin_client.get(reverse("admin:reporting_progressreport_changelist"))

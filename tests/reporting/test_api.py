@@ -54,14 +54,14 @@ def snapshot():
 
 @pytest.fixture
 def reports(world):
-    """Kazakhstan reports on the unit's activity (handed to the contributor), Iran on the shared one,
+    """Testland QZ reports on the unit's activity (handed to the contributor), Testland QR on the shared one,
     each with a public link; `fresh` applies to both countries and nobody has reported on it yet."""
     kz = record(world, world["focal_kz"], activity=world["in_unit"], country=world["kz"], narrative="Patrols")
     ir = record(world, world["focal_ir"], activity=world["everywhere"], country=world["ir"], narrative="Training")
     return {
-        "KZ": {"report": kz, "evidence": link(kz, world["focal_kz"], "Patrol log"),
+        "QZ": {"report": kz, "evidence": link(kz, world["focal_kz"], "Patrol log"),
                "country_report": kz.country_report},
-        "IR": {"report": ir, "evidence": link(ir, world["focal_ir"], "Training photos"),
+        "QR": {"report": ir, "evidence": link(ir, world["focal_ir"], "Training photos"),
                "country_report": ir.country_report},
         "fresh": ActivityFactory(plan=world["plan"], code="2.3", countries=[world["kz"], world["ir"]]),
         "round": world["round"],
@@ -103,22 +103,22 @@ WRITES = {
 # Withdrawing, validating and returning act on a submitted report.
 PREPARE = {"withdraw": submitted, "validate": submitted, "return": submitted}
 
-# KZ is the contributor's and focal_kz's own country; IR is focal_ir's.
+# QZ is the contributor's and focal_kz's own country; QR is focal_ir's.
 MATRIX = {
     #                            create patch evid+ evid- submit withdraw validate return
-    ("anonymous", "KZ"):         (401,  401,  401,  401,  401,   401,     401,     401),
-    ("anonymous", "IR"):         (401,  401,  401,  401,  401,   401,     401,     401),
-    ("observer", "KZ"):          (403,  403,  403,  403,  403,   403,     403,     403),
-    ("observer", "IR"):          (403,  403,  403,  403,  403,   403,     403,     403),
-    # the contributor drafts the unit's activity (the KZ report), not `fresh`, and never submits
-    ("contributor_kz", "KZ"):    (403,  200,  201,  204,  403,   403,     403,     403),
-    ("contributor_kz", "IR"):    (403,  403,  403,  403,  403,   403,     403,     403),
-    ("focal_ir", "KZ"):          (403,  403,  403,  403,  403,   403,     403,     403),
-    ("focal_ir", "IR"):          (201,  200,  201,  204,  200,   200,     403,     403),
-    ("focal_kz", "KZ"):          (201,  200,  201,  204,  200,   200,     403,     403),
-    ("focal_kz", "IR"):          (403,  403,  403,  403,  403,   403,     403,     403),
-    ("secretariat", "KZ"):       (201,  200,  201,  204,  200,   200,     200,     200),
-    ("secretariat", "IR"):       (201,  200,  201,  204,  200,   200,     200,     200),
+    ("anonymous", "QZ"):         (401,  401,  401,  401,  401,   401,     401,     401),
+    ("anonymous", "QR"):         (401,  401,  401,  401,  401,   401,     401,     401),
+    ("observer", "QZ"):          (403,  403,  403,  403,  403,   403,     403,     403),
+    ("observer", "QR"):          (403,  403,  403,  403,  403,   403,     403,     403),
+    # the contributor drafts the unit's activity (the QZ report), not `fresh`, and never submits
+    ("contributor_kz", "QZ"):    (403,  200,  201,  204,  403,   403,     403,     403),
+    ("contributor_kz", "QR"):    (403,  403,  403,  403,  403,   403,     403,     403),
+    ("focal_ir", "QZ"):          (403,  403,  403,  403,  403,   403,     403,     403),
+    ("focal_ir", "QR"):          (201,  200,  201,  204,  200,   200,     403,     403),
+    ("focal_kz", "QZ"):          (201,  200,  201,  204,  200,   200,     403,     403),
+    ("focal_kz", "QR"):          (403,  403,  403,  403,  403,   403,     403,     403),
+    ("secretariat", "QZ"):       (201,  200,  201,  204,  200,   200,     200,     200),
+    ("secretariat", "QR"):       (201,  200,  201,  204,  200,   200,     200,     200),
 }
 WRITE_CASES = [
     pytest.param(role, country, write, code, id=f"{role}-{write}-{country}")
@@ -187,16 +187,16 @@ def test_who_may_open_and_close_rounds(world, rounds, role, write, expected):
 
 
 def test_refusal_says_why(world, reports):
-    response = WRITES["create"](api(world["focal_ir"]), reports, "KZ")
+    response = WRITES["create"](api(world["focal_ir"]), reports, "QZ")
     assert response.status_code == 403
-    assert response.json() == {"detail": "You do not report for Kazakhstan."}
+    assert response.json() == {"detail": "You do not report for Testland QZ."}
     response = ROUND_WRITES["close"](api(world["focal_kz"]), {"round": world["round"]})
     assert response.json() == {"detail": "Only the CMS Secretariat opens and closes reporting rounds."}
 
 
 def test_submitted_report_must_be_withdrawn_before_an_api_edit(world, reports):
-    submitted(world, reports, "KZ")
-    response = WRITES["patch"](api(world["focal_kz"]), reports, "KZ")
+    submitted(world, reports, "QZ")
+    response = WRITES["patch"](api(world["focal_kz"]), reports, "QZ")
     assert response.status_code == 403
     assert "withdraw it to edit" in response.json()["detail"]
 
@@ -204,7 +204,7 @@ def test_submitted_report_must_be_withdrawn_before_an_api_edit(world, reports):
 # --- Bad input: 400 naming the field ------------------------------------------------------------
 
 def create_payload(world, **changes):
-    return {"activity": world["everywhere"].pk, "country": "KZ", "round": world["round"].pk,
+    return {"activity": world["everywhere"].pk, "country": "QZ", "round": world["round"].pk,
             "status": "in_progress", "narrative": "Two trainings", **changes}
 
 
@@ -226,14 +226,14 @@ def test_create_without_fields_names_each_missing_one(world):
 
 
 def test_create_for_a_country_the_activity_does_not_apply_to_names_country(world):
-    payload = create_payload(world, activity=world["in_unit"].pk, country="IR")
+    payload = create_payload(world, activity=world["in_unit"].pk, country="QR")
     response = api(world["secretariat"]).post(PROGRESS, payload, format="json")
     assert response.status_code == 400
     assert "does not apply to" in response.json()["country"][0]
 
 
 def test_create_when_the_report_exists_answers_409_naming_the_one_to_patch(world, reports):
-    existing = reports["KZ"]["report"]
+    existing = reports["QZ"]["report"]
     payload = create_payload(world, activity=existing.activity_id)
     before = snapshot()
     response = api(world["focal_kz"]).post(PROGRESS, payload, format="json")
@@ -245,16 +245,16 @@ def test_create_when_the_report_exists_answers_409_naming_the_one_to_patch(world
 
 
 def test_create_of_an_existing_report_by_another_country_is_refused_as_not_theirs(world, reports):
-    """Who may write is decided before whether the report exists: 403, as for any write of Kazakhstan's."""
-    payload = create_payload(world, activity=reports["KZ"]["report"].activity_id)
+    """Who may write is decided before whether the report exists: 403, as for any write of Testland QZ's."""
+    payload = create_payload(world, activity=reports["QZ"]["report"].activity_id)
     response = api(world["focal_ir"]).post(PROGRESS, payload, format="json")
     assert response.status_code == 403
-    assert response.json()["detail"] == "You do not report for Kazakhstan."
+    assert response.json()["detail"] == "You do not report for Testland QZ."
 
 
 @pytest.mark.parametrize(("field", "value"), [("status", "finished"), ("expected_year", 1800)])
 def test_patch_with_a_bad_field_names_it(world, reports, field, value):
-    report = reports["KZ"]["report"]
+    report = reports["QZ"]["report"]
     before = snapshot()
     response = api(world["focal_kz"]).patch(f"{PROGRESS}{report.pk}/", {field: value, "version": 1}, format="json")
     assert response.status_code == 400
@@ -284,7 +284,7 @@ def test_round_with_bad_fields_names_them(world, changes, field):
     ({"url": "https://example.org/a", "visibility": "secret"}, "visibility"),
 ])
 def test_bad_evidence_names_the_field(world, reports, payload, field):
-    report = reports["KZ"]["report"]
+    report = reports["QZ"]["report"]
     response = api(world["focal_kz"]).post(f"{PROGRESS}{report.pk}/evidence/", payload, format="json")
     assert response.status_code == 400
     assert field in response.json()
@@ -293,7 +293,7 @@ def test_bad_evidence_names_the_field(world, reports, payload, field):
 
 def test_upload_of_a_file_type_the_tracker_does_not_keep_names_file(world, reports, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    report = reports["KZ"]["report"]
+    report = reports["QZ"]["report"]
     response = api(world["focal_kz"]).post(f"{PROGRESS}{report.pk}/evidence/", {
         "file": SimpleUploadedFile("virus.exe", b"MZ"), "title": "Tool", "visibility": "public"}, format="multipart")
     assert response.status_code == 400
@@ -301,15 +301,15 @@ def test_upload_of_a_file_type_the_tracker_does_not_keep_names_file(world, repor
 
 
 def test_return_without_a_comment_names_comment(world, reports):
-    submitted(world, reports, "KZ")
-    url = f"{COUNTRY_REPORTS}{reports['KZ']['country_report'].pk}/return/"
+    submitted(world, reports, "QZ")
+    url = f"{COUNTRY_REPORTS}{reports['QZ']['country_report'].pk}/return/"
     response = api(world["secretariat"]).post(url, {"comment": " "}, format="json")
     assert response.status_code == 400
     assert response.json() == {"comment": ["Say what the country should change."]}
 
 
 def test_validating_a_draft_names_state(world, reports):
-    response = WRITES["validate"](api(world["secretariat"]), reports, "KZ")
+    response = WRITES["validate"](api(world["secretariat"]), reports, "QZ")
     assert response.status_code == 400
     assert "state" in response.json()
 
@@ -321,7 +321,7 @@ def patch(client, report, data, **headers):
 
 
 def test_stale_patch_answers_409_and_changes_nothing(world, reports):
-    report = reports["KZ"]["report"]  # version 2: recorded, then a link added
+    report = reports["QZ"]["report"]  # version 2: recorded, then a link added
     assert patch(api(world["secretariat"]), report, {"narrative": "Corrected", "version": 2}).status_code == 200
     before = snapshot()
     response = patch(api(world["focal_kz"]), report, {"narrative": "From the old copy", "version": 2})
@@ -333,14 +333,14 @@ def test_stale_patch_answers_409_and_changes_nothing(world, reports):
 
 def test_patch_without_version_answers_428(world, reports):
     before = snapshot()
-    response = patch(api(world["focal_kz"]), reports["KZ"]["report"], {"status": "completed"})
+    response = patch(api(world["focal_kz"]), reports["QZ"]["report"], {"status": "completed"})
     assert response.status_code == 428
     assert "version" in response.json()["detail"]
     assert snapshot() == before
 
 
 def test_if_match_header_stands_for_the_version(world, reports):
-    report = reports["KZ"]["report"]
+    report = reports["QZ"]["report"]
     client = api(world["focal_kz"])
     etag = client.get(f"{PROGRESS}{report.pk}/").headers["ETag"]
     assert etag == '"2"'
@@ -350,20 +350,20 @@ def test_if_match_header_stands_for_the_version(world, reports):
 
 
 def test_body_version_wins_over_if_match(world, reports):
-    report = reports["KZ"]["report"]
+    report = reports["QZ"]["report"]
     client = api(world["focal_kz"])
     assert patch(client, report, {"status": "completed", "version": 2}, if_match='"7"').status_code == 200
     assert patch(client, report, {"status": "ongoing", "version": 2}, if_match='"3"').status_code == 409
 
 
 def test_if_match_must_be_a_version(world, reports):
-    response = patch(api(world["focal_kz"]), reports["KZ"]["report"], {"status": "completed"}, if_match="abc")
+    response = patch(api(world["focal_kz"]), reports["QZ"]["report"], {"status": "completed"}, if_match="abc")
     assert response.status_code == 400
     assert "version" in response.json()
 
 
 def test_patch_keeps_the_fields_it_does_not_send(world, reports):
-    report = reports["KZ"]["report"]
+    report = reports["QZ"]["report"]
     client = api(world["focal_kz"])
     patch(client, report, {"obstacles": "Snow", "expected_year": 2028, "version": 2})
     response = patch(client, report, {"status": "completed", "version": 3})
@@ -374,11 +374,11 @@ def test_patch_keeps_the_fields_it_does_not_send(world, reports):
 
 
 def test_put_and_delete_are_not_allowed(world, reports):
-    url = f"{PROGRESS}{reports['KZ']['report'].pk}/"
+    url = f"{PROGRESS}{reports['QZ']['report'].pk}/"
     client = api(world["secretariat"])
     assert client.put(url, {"status": "completed", "version": 2}, format="json").status_code == 405
     assert client.delete(url).status_code == 405
-    assert ProgressReport.objects.filter(pk=reports["KZ"]["report"].pk).exists()
+    assert ProgressReport.objects.filter(pk=reports["QZ"]["report"].pk).exists()
 
 
 def test_confirm_makes_a_carried_over_report_this_rounds_own(world, reports):
@@ -396,25 +396,25 @@ def test_confirm_makes_a_carried_over_report_this_rounds_own(world, reports):
 # --- Reading ------------------------------------------------------------------------------------
 
 def test_anonymous_sees_only_validated_progress(world, reports):
-    submitted(world, reports, "KZ")
-    services.country_report_validate(country_report=reports["KZ"]["country_report"], user=world["secretariat"])
+    submitted(world, reports, "QZ")
+    services.country_report_validate(country_report=reports["QZ"]["country_report"], user=world["secretariat"])
     response = api().get(PROGRESS)
-    assert [row["id"] for row in response.json()["results"]] == [reports["KZ"]["report"].pk]
+    assert [row["id"] for row in response.json()["results"]] == [reports["QZ"]["report"].pk]
     assert response.json()["results"][0]["state"] == "validated"
-    assert api().get(f"{PROGRESS}{reports['IR']['report'].pk}/").status_code == 404
+    assert api().get(f"{PROGRESS}{reports['QR']['report'].pk}/").status_code == 404
     assert api(world["observer"]).get(PROGRESS).json()["count"] == 2
 
 
 def test_progress_shows_its_fields(world, reports):
-    report = reports["KZ"]["report"]
+    report = reports["QZ"]["report"]
     body = api(world["observer"]).get(f"{PROGRESS}{report.pk}/").json()
     assert body == {
         "id": report.pk, "url": f"http://testserver{PROGRESS}{report.pk}/",
         "html_url": f"http://testserver{report.get_absolute_url()}",
-        "activity": world["in_unit"].pk, "plan": "test-plan", "activity_code": "2.1", "country": "KZ",
+        "activity": world["in_unit"].pk, "plan": "test-plan", "activity_code": "2.1", "country": "QZ",
         "round": world["round"].pk, "status": "in_progress", "narrative": "Patrols", "obstacles": "",
         "expected_year": None,
-        "evidence": [{"id": reports["KZ"]["evidence"].pk, "kind": "link", "title": "Patrol log",
+        "evidence": [{"id": reports["QZ"]["evidence"].pk, "kind": "link", "title": "Patrol log",
                       "url": "https://example.org/patrol-log", "visibility": "public"}],
         "carried_over": False, "state": "draft", "version": 2, "updated_by": "focal-kz-t",
         "updated_at": body["updated_at"],
@@ -423,7 +423,7 @@ def test_progress_shows_its_fields(world, reports):
 
 def test_progress_filters(world, reports):
     client = api(world["observer"])
-    assert client.get(PROGRESS, {"country": "IR"}).json()["count"] == 1
+    assert client.get(PROGRESS, {"country": "QR"}).json()["count"] == 1
     assert client.get(PROGRESS, {"plan": "test-plan", "round": world["round"].pk}).json()["count"] == 2
     assert client.get(PROGRESS, {"search": "patrols"}).json()["count"] == 1
     assert client.get(PROGRESS, {"state": "submitted"}).json()["count"] == 0
@@ -434,13 +434,13 @@ def test_progress_filters(world, reports):
     ("contributor_kz", True), ("focal_kz", True), ("secretariat", True),
 ])
 def test_restricted_evidence_only_for_the_country_and_the_secretariat(world, reports, role, sees_restricted):
-    report = reports["KZ"]["report"]
+    report = reports["QZ"]["report"]
     link(report, world["focal_kz"], "Den site", visibility="restricted")
-    submitted(world, reports, "KZ")
+    submitted(world, reports, "QZ")
     services.country_report_validate(country_report=report.country_report, user=world["secretariat"])
     client = as_role(world, role)
     detail = client.get(f"{PROGRESS}{report.pk}/").json()
-    [listed] = client.get(PROGRESS, {"country": "KZ"}).json()["results"]
+    [listed] = client.get(PROGRESS, {"country": "QZ"}).json()["results"]
     expected = ["Patrol log", "Den site"] if sees_restricted else ["Patrol log"]
     assert [evidence["title"] for evidence in detail["evidence"]] == expected
     assert [evidence["title"] for evidence in listed["evidence"]] == expected
@@ -449,30 +449,30 @@ def test_restricted_evidence_only_for_the_country_and_the_secretariat(world, rep
 
 
 def test_restricted_evidence_of_another_country_cannot_be_removed_nor_found(world, reports):
-    hidden = link(reports["KZ"]["report"], world["focal_kz"], "Den site", visibility="restricted")
-    url = f"{PROGRESS}{reports['KZ']['report'].pk}/evidence/{hidden.pk}/"
+    hidden = link(reports["QZ"]["report"], world["focal_kz"], "Den site", visibility="restricted")
+    url = f"{PROGRESS}{reports['QZ']['report'].pk}/evidence/{hidden.pk}/"
     assert api(world["focal_ir"]).delete(url).status_code == 404
     assert Evidence.objects.current().filter(pk=hidden.pk).exists()
 
 
 def test_evidence_of_another_report_is_not_found(world, reports):
-    url = f"{PROGRESS}{reports['KZ']['report'].pk}/evidence/{reports['IR']['evidence'].pk}/"
+    url = f"{PROGRESS}{reports['QZ']['report'].pk}/evidence/{reports['QR']['evidence'].pk}/"
     assert api(world["secretariat"]).delete(url).status_code == 404
 
 
 def test_removed_evidence_leaves_the_report_but_stays_on_record(world, reports):
-    evidence = reports["KZ"]["evidence"]
-    url = f"{PROGRESS}{reports['KZ']['report'].pk}/evidence/{evidence.pk}/"
+    evidence = reports["QZ"]["evidence"]
+    url = f"{PROGRESS}{reports['QZ']['report'].pk}/evidence/{evidence.pk}/"
     client = api(world["focal_kz"])
     assert client.delete(url).status_code == 204
-    assert client.get(f"{PROGRESS}{reports['KZ']['report'].pk}/").json()["evidence"] == []
+    assert client.get(f"{PROGRESS}{reports['QZ']['report'].pk}/").json()["evidence"] == []
     assert client.delete(url).status_code == 404
     assert Evidence.objects.filter(pk=evidence.pk, removed_by=world["focal_kz"]).exists()
 
 
 def test_uploaded_file_is_served_through_the_download_address(world, reports, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    report = reports["KZ"]["report"]
+    report = reports["QZ"]["report"]
     response = api(world["focal_kz"]).post(f"{PROGRESS}{report.pk}/evidence/", {
         "file": SimpleUploadedFile("report.pdf", b"%PDF-1.4 test"), "title": "Training report",
         "visibility": "restricted"}, format="multipart")
@@ -505,7 +505,7 @@ def test_token_lets_a_client_write_without_a_session(world, reports):
     response = client.post("/api/v1/auth/token/", {"username": "focal-kz-t", "password": "pw"}, format="json")
     assert response.status_code == 200
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
-    response = patch(client, reports["KZ"]["report"], {"status": "completed", "version": 2})
+    response = patch(client, reports["QZ"]["report"], {"status": "completed", "version": 2})
     assert response.status_code == 200
     assert response.json()["updated_by"] == "focal-kz-t"
 
@@ -514,12 +514,13 @@ def test_wrong_password_gets_no_token(world):
     response = APIClient().post("/api/v1/auth/token/", {"username": "focal-kz-t", "password": "nope"}, format="json")
     assert response.status_code == 400
     assert "token" not in response.json()
+    assert response.json() == {"non_field_errors": ["Unable to log in with provided credentials."]}
 
 
 def test_unknown_token_answers_401(world, reports):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
-    assert patch(client, reports["KZ"]["report"], {"status": "completed", "version": 2}).status_code == 401
+    assert patch(client, reports["QZ"]["report"], {"status": "completed", "version": 2}).status_code == 401
 
 
 # --- Rounds and country reports -----------------------------------------------------------------
@@ -541,18 +542,18 @@ def test_opening_a_round_carries_over_the_last_status(world, reports):
                                     "due_on": "2028-06-30"}, format="json")
     assert response.status_code == 201
     carried = client.get(PROGRESS, {"round": response.json()["id"]}).json()["results"]
-    assert {(row["country"], row["carried_over"]) for row in carried} == {("KZ", True), ("IR", True)}
+    assert {(row["country"], row["carried_over"]) for row in carried} == {("QZ", True), ("QR", True)}
 
 
 def test_country_report_shows_its_count_and_events(world, reports):
-    submitted(world, reports, "KZ")
-    country_report = reports["KZ"]["country_report"]
+    submitted(world, reports, "QZ")
+    country_report = reports["QZ"]["country_report"]
     response = api(world["secretariat"]).post(f"{COUNTRY_REPORTS}{country_report.pk}/return/",
                                               {"comment": "Add evidence"}, format="json")
     assert response.status_code == 200
     body = response.json()
     assert {key: body[key] for key in ("round", "plan", "country", "state", "return_comment", "reported")} == {
-        "round": world["round"].pk, "plan": "test-plan", "country": "KZ", "state": "returned",
+        "round": world["round"].pk, "plan": "test-plan", "country": "QZ", "state": "returned",
         "return_comment": "Add evidence", "reported": 1}
     assert [(event["action"], event["actor"], event["comment"]) for event in body["events"]] == [
         ("returned", "secretariat-t", "Add evidence"), ("submitted", "secretariat-t", "")]
@@ -578,13 +579,13 @@ def test_an_api_correction_of_a_validated_report_reopens_it_until_submitted_agai
 
 
 def test_country_report_filters_and_anonymous_view(world, reports):
-    submitted(world, reports, "KZ")
+    submitted(world, reports, "QZ")
     client = api(world["observer"])
-    assert [row["country"] for row in client.get(COUNTRY_REPORTS, {"state": "submitted"}).json()["results"]] == ["KZ"]
-    assert client.get(COUNTRY_REPORTS, {"country": "IR", "round": world["round"].pk}).json()["count"] == 1
+    assert [row["country"] for row in client.get(COUNTRY_REPORTS, {"state": "submitted"}).json()["results"]] == ["QZ"]
+    assert client.get(COUNTRY_REPORTS, {"country": "QR", "round": world["round"].pk}).json()["count"] == 1
     assert api().get(COUNTRY_REPORTS).json()["count"] == 0
-    services.country_report_validate(country_report=reports["KZ"]["country_report"], user=world["secretariat"])
-    assert [row["country"] for row in api().get(COUNTRY_REPORTS).json()["results"]] == ["KZ"]
+    services.country_report_validate(country_report=reports["QZ"]["country_report"], user=world["secretariat"])
+    assert [row["country"] for row in api().get(COUNTRY_REPORTS).json()["results"]] == ["QZ"]
 
 
 # --- Query counts and the schema ----------------------------------------------------------------
@@ -613,7 +614,7 @@ def test_country_report_list_queries_do_not_grow(world, reports, django_assert_n
     with django_assert_num_queries(3):
         assert client.get(COUNTRY_REPORTS).json()["count"] == 2
     add_reports(world, 20)
-    services.country_report_submit(country_report=reports["KZ"]["country_report"], user=world["focal_kz"])
+    services.country_report_submit(country_report=reports["QZ"]["country_report"], user=world["focal_kz"])
     with django_assert_num_queries(3):
         assert [row["reported"] for row in client.get(COUNTRY_REPORTS).json()["results"]] == [1, 21]
 
@@ -639,7 +640,7 @@ def test_openapi_schema_documents_the_reporting_api(client):
 
 def test_patch_answers_with_the_version_it_saved_not_a_later_one(world, reports, monkeypatch):
     """Another client's save lands between this request's commit and its answer (fault 10)."""
-    report = reports["KZ"]["report"]
+    report = reports["QZ"]["report"]
     real_record = services.progress_report_record
 
     def record_then_someone_else_saves(**kwargs):
@@ -666,7 +667,7 @@ def test_create_answers_with_the_version_it_saved(world, reports, monkeypatch):
 
     monkeypatch.setattr(services, "progress_report_record", record_then_someone_else_saves)
     response = api(world["focal_kz"]).post(PROGRESS, {
-        "activity": reports["fresh"].pk, "country": "KZ", "round": world["round"].pk, "status": "in_progress",
+        "activity": reports["fresh"].pk, "country": "QZ", "round": world["round"].pk, "status": "in_progress",
         "narrative": "First"}, format="json")
     assert response.status_code == 201
     assert (response.json()["version"], response.headers["ETag"], response.json()["status"]) == (1, '"1"',
@@ -695,7 +696,7 @@ def test_round_constraint_hit_by_a_simultaneous_request_answers_400(world, monke
 def test_a_long_file_name_without_a_title_names_no_title_error(world, reports, settings, tmp_path):
     """A 300-character file name and no title: the title is the name cut to fit (fault 9)."""
     settings.MEDIA_ROOT = tmp_path
-    report = reports["KZ"]["report"]
+    report = reports["QZ"]["report"]
     name = "x" * 296 + ".pdf"
     response = api(world["focal_kz"]).post(f"{PROGRESS}{report.pk}/evidence/", {
         "file": SimpleUploadedFile(name, b"%PDF-1.4 test"), "visibility": "public"}, format="multipart")

@@ -41,7 +41,7 @@ def plan_of(db, django_user_model):
     secretariat = django_user_model.objects.create_user("secretariat-carry", password="pw", is_staff=True)
 
     def build(size):
-        countries = [CountryFactory(code="KZ", name="Kazakhstan"), CountryFactory(code="MN", name="Mongolia")]
+        countries = [CountryFactory(code="QZ", name="Testland QZ"), CountryFactory(code="QN", name="Testland QN")]
         plan = ActionPlanFactory(range_states=countries)
         section = PlanElementFactory(plan=plan, level="section", code="1.0")
         activities = [ActivityFactory(plan=plan, result=None, section=section, code=f"1.{n}", countries=countries)
@@ -113,7 +113,7 @@ def test_each_pair_carries_its_latest_report_of_the_earlier_rounds(plan_of, retu
         assert (change.version, change.source, change.changed_by, change.changes) == (
             1, ProgressChange.Source.CARRY_OVER, None, {"carried_over_from_round": [None, latest]})
     assert set(CountryReport.objects.filter(round=round).values_list("country__code", "state")) == {
-        ("KZ", "draft"), ("MN", "draft")}
+        ("QZ", "draft"), ("QN", "draft")}
 
 
 def test_a_plan_without_reports_opens_a_round_with_nothing_carried(db, django_user_model):
@@ -121,4 +121,5 @@ def test_a_plan_without_reports_opens_a_round_with_nothing_carried(db, django_us
     secretariat = django_user_model.objects.create_user("secretariat-empty", password="pw", is_staff=True)
     round = services.round_open(plan=plan, title="First", opens_on=datetime.date(2026, 1, 1),
                                 due_on=datetime.date(2026, 6, 30), opened_by=secretariat)
+    assert ReportingRound.objects.open().get(plan=plan) == round
     assert not CountryReport.objects.filter(round=round).exists()

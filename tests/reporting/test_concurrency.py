@@ -59,7 +59,7 @@ def at_once(calls):
 
 
 def fresh_report(world, number):
-    """A plan of its own for each trial, with Kazakhstan's report in draft on one activity."""
+    """A plan of its own for each trial, with Testland QZ's report in draft on one activity."""
     plan = ActionPlanFactory(slug=f"race-plan-{number}", range_states=[world["kz"]])
     activity = ActivityFactory(plan=plan, countries=[world["kz"]])
     round = ReportingRound.objects.create(plan=plan, title=f"Race {number}", opens_on=datetime.date(2026, 1, 1),

@@ -1,10 +1,10 @@
 """The Secretariat's progress tables (reporting/exports.py): the workbook read back cell by cell,
 the CSV and JSON, the browser and API downloads, who gets what, and constant export queries.
 
-The data: two rounds of the `world` plan. Round 1 ("2026 report", closed): Kazakhstan's unit measure
-2.1 in progress, measure 2.2 completed in Kazakhstan and not started in Iran. Round 2 ("2027 report",
-open, carrying those over): Kazakhstan completes 2.1, Iran reports the new measure 2.3 as ongoing and
-its report is validated; nobody reports 2.3 for Kazakhstan. Matrix columns: IR, KZ.
+The data: two rounds of the `world` plan. Round 1 ("2026 report", closed): Testland QZ's unit measure
+2.1 in progress, measure 2.2 completed in Testland QZ and not started in Testland QR. Round 2 ("2027 report",
+open, carrying those over): Testland QZ completes 2.1, Testland QR reports the new measure 2.3 as ongoing and
+its report is validated; nobody reports 2.3 for Testland QZ. Matrix columns: QR, QZ.
 """
 import codecs
 import csv
@@ -119,18 +119,18 @@ def test_matrix_shows_each_status_in_its_legend_colour_and_grey_where_an_activit
     ws = matrix_sheet(export(rounds["secretariat"]))
     cells, key = matrix_cells(ws), legend(ws)
     assert [ws.cell(HEADER_ROW, c).value for c in range(1, 9)] == [
-        "Code", "Activity", "Priority", "Conservation unit / objective", "Actor", "Timeline", "IR", "KZ"]
-    assert [ws.cell(4, c).value for c in (7, 8)] == ["Iran (Islamic Republic of)", "Kazakhstan"]
+        "Code", "Activity", "Priority", "Conservation unit / objective", "Actor", "Timeline", "QR", "QZ"]
+    assert [ws.cell(4, c).value for c in (7, 8)] == ["Testland QR", "Testland QZ"]
     assert [ws.cell(row, 1).value for row in range(HEADER_ROW + 1, ws.max_row + 1)] == ["2.1", "2.2", "2.3"]
     assert [ws.cell(HEADER_ROW + 1, c).value for c in (2, 3, 4)] == [
         "Collaborate across borders", "High", "1) Western Tien Shan"]
     assert ws.cell(HEADER_ROW + 2, 4).value == "Section 2.0"  # no unit: the section, its title in the Summary
-    expected = {("2.2", "IR"): "Not started", ("2.2", "KZ"): "Completed", ("2.3", "KZ"): "No information"}
+    expected = {("2.2", "QR"): "Not started", ("2.2", "QZ"): "Completed", ("2.3", "QZ"): "No information"}
     for (code, iso), label in expected.items():
         cell = cells[code, iso]
         assert cell.value == label
         assert cell.fill.fgColor.rgb == key[label].fill.fgColor.rgb
-    not_applicable = cells["2.1", "IR"]
+    not_applicable = cells["2.1", "QR"]
     assert not_applicable.value == "n/a"
     assert not_applicable.fill.fgColor.rgb == key["n/a: the activity does not apply to the country"].fill.fgColor.rgb
     fills = {key[exports.status_label(status)].fill.fgColor.rgb for status in exports.STATUS_ORDER}
@@ -147,19 +147,19 @@ def test_matrix_colours_are_tints_of_the_dashboards_status_colours(rounds):
 def test_matrix_marks_in_bold_with_a_triangle_what_changed_since_the_previous_round(rounds):
     ws = matrix_sheet(export(rounds["secretariat"]))
     cells, key = matrix_cells(ws), legend(ws)
-    assert cells["2.1", "KZ"].value == "Completed ▲"  # was in progress
-    assert cells["2.3", "IR"].value == "Ongoing (recurring) ▲"  # there was no report
-    assert cells["2.1", "KZ"].fill.fgColor.rgb == key["Completed"].fill.fgColor.rgb
+    assert cells["2.1", "QZ"].value == "Completed ▲"  # was in progress
+    assert cells["2.3", "QR"].value == "Ongoing (recurring) ▲"  # there was no report
+    assert cells["2.1", "QZ"].fill.fgColor.rgb == key["Completed"].fill.fgColor.rgb
     changed = {position for position, cell in cells.items() if cell.font.b}
-    assert changed == {("2.1", "KZ"), ("2.3", "IR")}
+    assert changed == {("2.1", "QZ"), ("2.3", "QR")}
     assert key["Bold with ▲: status changed since 2026 report"].font.b
 
 
 def test_first_round_has_nothing_to_compare_with(rounds):
     ws = matrix_sheet(export(rounds["secretariat"], round=rounds["first"].pk))
     cells = matrix_cells(ws)
-    assert cells["2.1", "KZ"].value == "In progress"
-    assert cells["2.3", "IR"].value == "No information"
+    assert cells["2.1", "QZ"].value == "In progress"
+    assert cells["2.3", "QR"].value == "No information"
     assert not any(cell.font.b for cell in cells.values())
     assert "No earlier round: no change marked" in legend(ws)
 
@@ -214,7 +214,7 @@ def test_summary_figures_equal_the_database(rounds):
             rounds["plan"].activities.filter(countries=country).count() - own.count(),
             own.filter(country_report__state=CountryReport.State.VALIDATED).count(),
         )
-    assert countries["Iran (Islamic Republic of)"][5] == 2  # both Iranian reports are validated
+    assert countries["Testland QR"][5] == 2  # both Testland QR reports are validated
 
 
 def test_summary_counts_by_priority_and_by_unit_or_section(rounds):
@@ -243,7 +243,7 @@ def test_status_filter_keeps_the_pairs_asked_for_including_no_information(rounds
     book = export(rounds["secretariat"], status=["no_information", "ongoing"])
     cells = matrix_cells(matrix_sheet(book))
     assert {code for code, _iso in cells} == {"2.3"}
-    assert (cells["2.3", "KZ"].value, cells["2.3", "IR"].value) == ("No information", "Ongoing (recurring) ▲")
+    assert (cells["2.3", "QZ"].value, cells["2.3", "QR"].value) == ("No information", "Ongoing (recurring) ▲")
     assert [row["activity_code"] for row in details(book)] == ["2.3"]
     assert block(book["Summary"], "Status")["Total"][0] == 2
 
@@ -251,24 +251,24 @@ def test_status_filter_keeps_the_pairs_asked_for_including_no_information(rounds
 def test_pairs_left_out_by_the_filters_stay_empty(rounds):
     ws = matrix_sheet(export(rounds["secretariat"], status="completed"))
     cells = matrix_cells(ws)
-    assert [cells["2.2", iso].value for iso in ("IR", "KZ")] == [None, "Completed"]
+    assert [cells["2.2", iso].value for iso in ("QR", "QZ")] == [None, "Completed"]
     assert "Empty: left out by the filters" in legend(ws)
 
 
 def test_country_filter_exports_that_country_only(rounds):
-    book = export(rounds["secretariat"], country="kz")
+    book = export(rounds["secretariat"], country="qz")
     ws = matrix_sheet(book)
-    assert ws.cell(HEADER_ROW, FIRST_COUNTRY_COLUMN).value == "KZ"
+    assert ws.cell(HEADER_ROW, FIRST_COUNTRY_COLUMN).value == "QZ"
     assert ws.cell(HEADER_ROW, FIRST_COUNTRY_COLUMN + 1).value is None
     assert ws.auto_filter.ref == "A5:G8"
-    assert {row["country"] for row in details(book)} == {"KZ"}
+    assert {row["country"] for row in details(book)} == {"QZ"}
 
 
 @pytest.mark.parametrize(("params", "codes"), [
     ({"priority_level": ["high", "low"]}, ["2.1", "2.3"]),
     ({"conservation_unit": "1"}, ["2.1"]),
-    ({"search": "winter"}, ["2.3"]),  # the activity's text and Iran's narrative
-    ({"search": "across the border"}, ["2.1"]),  # Kazakhstan's narrative only
+    ({"search": "winter"}, ["2.3"]),  # the activity's text and Testland QR's narrative
+    ({"search": "across the border"}, ["2.1"]),  # Testland QZ's narrative only
     ({"state": "validated"}, ["2.2", "2.3"]),
     ({"plan": "test-plan", "section": "2.0", "kind": "measure"}, ["2.1", "2.2", "2.3"]),
     ({"updated_since": "2100-01-01T00:00:00Z"}, []),  # nothing changed since: "No information" is left out too
@@ -280,14 +280,14 @@ def test_list_filters_pick_the_matrix_rows(rounds, params, codes):
 
 def test_search_in_a_narrative_keeps_only_that_country(rounds):
     book = export(rounds["secretariat"], search="across the border")
-    assert [(row["activity_code"], row["country"]) for row in details(book)] == [("2.1", "KZ")]
+    assert [(row["activity_code"], row["country"]) for row in details(book)] == [("2.1", "QZ")]
 
 
 def test_round_parameter_exports_that_round(rounds):
     book = export(rounds["secretariat"], round=rounds["first"].pk)
     assert {row["round"] for row in details(book)} == {"2026 report"}
     assert [(row["activity_code"], row["country"], row["status"]) for row in details(book)] == [
-        ("2.1", "KZ", "In progress"), ("2.2", "IR", "Not started"), ("2.2", "KZ", "Completed")]
+        ("2.1", "QZ", "In progress"), ("2.2", "QR", "Not started"), ("2.2", "QZ", "Completed")]
 
 
 # --- Details, CSV, JSON ---------------------------------------------------------------------------
@@ -295,12 +295,12 @@ def test_round_parameter_exports_that_round(rounds):
 def test_details_list_each_report_with_public_evidence_only(rounds):
     rows = details(export(rounds["secretariat"]))
     assert [(row["activity_code"], row["country"]) for row in rows] == [
-        ("2.1", "KZ"), ("2.2", "IR"), ("2.2", "KZ"), ("2.3", "IR")]
+        ("2.1", "QZ"), ("2.2", "QR"), ("2.2", "QZ"), ("2.3", "QR")]
     done = rounds["done"]
     done.refresh_from_db()
     assert rows[0] == {
         "plan": "Test plan", "activity_code": "2.1", "activity_text": "Collaborate across borders",
-        "country": "KZ", "country_name": "Kazakhstan", "round": "2027 report", "status": "Completed",
+        "country": "QZ", "country_name": "Testland QZ", "round": "2027 report", "status": "Completed",
         "narrative": "Patrols across the border — Қазақстан", "obstacles": None, "expected_year": 2027,
         "evidence": "https://example.org/patrol-log\n"
                     f"https://tracker.example.org/evidence/{rounds['pdf'].pk}/download/",
@@ -334,7 +334,7 @@ def _as_csv(value) -> str:
 
 
 def test_json_has_the_details_rows(rounds):
-    response = APIClient().get(API_JSON, {"plan": "test-plan"})  # anonymous: Iran's validated reports
+    response = APIClient().get(API_JSON, {"plan": "test-plan"})  # anonymous: Testland QR's validated reports
     assert response.status_code == 200
     rows = response.json()
     sheet = details(export(AnonymousUser()))
@@ -352,10 +352,10 @@ def test_json_has_the_details_rows(rounds):
 def test_text_that_looks_like_a_formula_stays_text(rounds):
     record(rounds["second"], rounds["third"], rounds["kz"], rounds["focal_kz"], "in_progress",
            narrative='=HYPERLINK("https://evil.example")\x0b pasted')
-    book = export(rounds["secretariat"], country="KZ", activity=rounds["third"].pk)
+    book = export(rounds["secretariat"], country="QZ", activity=rounds["third"].pk)
     cell = book["Details"].cell(2, DETAILS_FIELDS.index("narrative") + 1)
     assert (cell.value, cell.data_type) == ('=HYPERLINK("https://evil.example") pasted', "s")
-    tables = exports.progress_tables(user=rounds["secretariat"], params={"country": "KZ", "activity": rounds["third"].pk})
+    tables = exports.progress_tables(user=rounds["secretariat"], params={"country": "QZ", "activity": rounds["third"].pk})
     rows = list(csv.reader(io.StringIO(exports.details_csv(tables).decode("utf-8-sig"))))
     assert rows[1][DETAILS_FIELDS.index("narrative")].startswith("'=HYPERLINK")
 
@@ -365,9 +365,9 @@ def test_text_that_looks_like_a_formula_stays_text(rounds):
 def test_anonymous_export_contains_validated_reports_only(rounds):
     book = export(AnonymousUser())
     assert [(row["activity_code"], row["country"], row["state"]) for row in details(book)] == [
-        ("2.2", "IR", "Validated"), ("2.3", "IR", "Validated")]
+        ("2.2", "QR", "Validated"), ("2.3", "QR", "Validated")]
     cells = matrix_cells(matrix_sheet(book))
-    assert cells["2.1", "KZ"].value == "No information"  # Kazakhstan's draft is not public
+    assert cells["2.1", "QZ"].value == "No information"  # Testland QZ's draft is not public
     assert block(book["Summary"], "Status")["No information"][0] == 3
 
 
@@ -381,10 +381,10 @@ def test_api_export_with_a_token_contains_the_users_readable_reports(rounds):
     assert response["Content-Disposition"] == (
         f'attachment; filename="cami-progress-test-plan-{timezone.localdate().isoformat()}.xlsx"')
     rows = details(workbook(response.content))
-    assert ("2.1", "KZ", "Draft") in [(row["activity_code"], row["country"], row["state"]) for row in rows]
+    assert ("2.1", "QZ", "Draft") in [(row["activity_code"], row["country"], row["state"]) for row in rows]
     assert "den-sites" not in response.content.decode("latin-1")  # restricted evidence stays out
-    csv_response = client.get(API_CSV, {"plan": "test-plan", "country": "KZ"})
-    assert csv_response["Content-Disposition"].endswith(f'test-plan-kz-{timezone.localdate().isoformat()}.csv"')
+    csv_response = client.get(API_CSV, {"plan": "test-plan", "country": "QZ"})
+    assert csv_response["Content-Disposition"].endswith(f'test-plan-qz-{timezone.localdate().isoformat()}.csv"')
 
 
 def test_restricted_evidence_is_not_exported_even_to_the_secretariat(rounds):
@@ -442,12 +442,12 @@ def test_lists_link_to_the_export_of_what_they_show(rounds, client):
 def test_country_page_exports_its_plan_round_country_and_filters(rounds, client):
     client.force_login(rounds["focal_kz"])
     second = rounds["second"]
-    response = client.get(f"/rounds/{second.pk}/KZ/", {"status": "completed"})
-    href = f"/exports/progress.xlsx?status=completed&amp;plan=test-plan&amp;round={second.pk}&amp;country=KZ"
+    response = client.get(f"/rounds/{second.pk}/QZ/", {"status": "completed"})
+    href = f"/exports/progress.xlsx?status=completed&amp;plan=test-plan&amp;round={second.pk}&amp;country=QZ"
     assert f'href="{href}"' in response.content.decode()
     ws = matrix_sheet(workbook(client.get(href.replace("&amp;", "&")).content))
     assert {position: cell.value for position, cell in matrix_cells(ws).items()} == {
-        ("2.1", "KZ"): "Completed ▲", ("2.2", "KZ"): "Completed"}
+        ("2.1", "QZ"): "Completed ▲", ("2.2", "QZ"): "Completed"}
 
 
 # --- Queries --------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def test_confirm_with_a_unicode_digit_in_if_match_is_a_400(world):
 def test_inline_save_with_a_bad_version_names_the_version(client, world, version):
     activity = world["everywhere"]
     client.force_login(world["focal_kz"])
-    response = client.post(reverse("reporting:country_report", args=[world["round"].pk, "KZ"]),
+    response = client.post(reverse("reporting:country_report", args=[world["round"].pk, "QZ"]),
                            {f"status-{activity.pk}": "completed", f"version-{activity.pk}": version,
                             "save": activity.pk})
     assert response.status_code == 400
@@ -59,7 +59,7 @@ def test_confirm_with_a_bad_version_names_the_version(client, world, version):
                                     due_on=datetime.date(2027, 6, 1), opened_by=world["secretariat"])
     activity = world["everywhere"]
     client.force_login(world["focal_kz"])
-    response = client.post(reverse("reporting:country_report", args=[new_round.pk, "KZ"]),
+    response = client.post(reverse("reporting:country_report", args=[new_round.pk, "QZ"]),
                            {f"version-{activity.pk}": version, "confirm": activity.pk})
     assert response.status_code == 400
     assert "is not a version number" in response.content.decode()
@@ -68,7 +68,7 @@ def test_confirm_with_a_bad_version_names_the_version(client, world, version):
 
 def test_confirm_with_a_unicode_digit_as_the_activity_changes_nothing(client, world):
     client.force_login(world["focal_kz"])
-    response = client.post(reverse("reporting:country_report", args=[world["round"].pk, "KZ"]), {"confirm": "²"})
+    response = client.post(reverse("reporting:country_report", args=[world["round"].pk, "QZ"]), {"confirm": "²"})
     assert response.status_code == 302
     assert not ProgressReport.objects.exists()
 
@@ -114,11 +114,11 @@ def test_take_back_of_no_such_hand_over_is_a_message(client, world, value):
 
 
 def test_take_back_of_another_countrys_hand_over_is_refused_with_a_message(client, world):
-    assignment = contributor_assignment(world)  # Kazakhstan's, handed over by its focal point
+    assignment = contributor_assignment(world)  # Testland QZ's, handed over by its focal point
     client.force_login(world["focal_ir"])
     response = client.post(reverse("reporting:account"), {"take_back": str(assignment.pk)}, follow=True)
     assert response.status_code == 200
-    assert "Only the focal point of Kazakhstan ends its hand-overs." in response.content.decode()
+    assert "Only the focal point of Testland QZ ends its hand-overs." in response.content.decode()
     assert Assignment.objects.filter(pk=assignment.pk).exists()
 
 

@@ -30,7 +30,7 @@ WORKFLOW = [("withdraw", "focal_kz", {}), ("validate", "secretariat", {}),
 def test_workflow_view_ignores_a_foreign_next(client, world, view, user, data, next_url):
     country_report = _submitted_kz_report(world)
     client.force_login(world[user])
-    response = client.post(reverse(f"reporting:{view}", args=[world["round"].pk, "KZ"]),
+    response = client.post(reverse(f"reporting:{view}", args=[world["round"].pk, "QZ"]),
                            {**data, "next": next_url})
     assert response.status_code == 302
     assert response["Location"] == country_report.get_absolute_url()
@@ -41,7 +41,7 @@ def test_workflow_view_ignores_a_foreign_next(client, world, view, user, data, n
 def test_workflow_view_follows_a_local_next(client, world, view, user, data):
     _submitted_kz_report(world)
     client.force_login(world[user])
-    response = client.post(reverse(f"reporting:{view}", args=[world["round"].pk, "KZ"]), {**data, "next": LOCAL})
+    response = client.post(reverse(f"reporting:{view}", args=[world["round"].pk, "QZ"]), {**data, "next": LOCAL})
     assert (response.status_code, response["Location"]) == (302, LOCAL)
 
 
@@ -65,6 +65,9 @@ def test_sign_in_ignores_a_foreign_next(client, world):
     response = client.post(reverse("login"), {"username": "observer-t", "password": "pw",
                                               "next": "https://evil.example/"})
     assert response.status_code == 302 and "evil.example" not in response["Location"]
+    # Signed in all the same, and sent to the usual page after signing in.
+    assert response["Location"] == reverse("reporting:home")
+    assert client.get(reverse("reporting:home")).context["user"].username == "observer-t"
 
 
 def test_safe_next_wants_https_on_a_secure_request(rf):

@@ -13,7 +13,7 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/js
 
 
 def pages(world):
-    round, kz, activity = world["round"].pk, "KZ", world["in_unit"].pk
+    round, kz, activity = world["round"].pk, "QZ", world["in_unit"].pk
     return {
         "plan list": "/", "plan": "/plans/test-plan/", "activity list": "/activities/",
         "activity": f"/activities/{activity}/", "reporting home": "/home/", "country report": f"/rounds/{round}/{kz}/",

@@ -53,7 +53,7 @@ def test_a_first_report_when_one_exists_is_refused_with_the_stored_version(world
 
 
 def test_focal_point_cannot_update_another_country(world):
-    with pytest.raises(PermissionDenied, match="You do not report for Kazakhstan"):
+    with pytest.raises(PermissionDenied, match="You do not report for Testland QZ"):
         record(world, world["focal_ir"])
     assert not ProgressReport.objects.exists()
 
@@ -104,7 +104,7 @@ def test_workflow_submit_return_resubmit_validate(world):
 
 def test_contributor_cannot_submit(world):
     record(world, world["contributor_kz"], activity=world["in_unit"])
-    with pytest.raises(PermissionDenied, match="focal point of Kazakhstan submits"):
+    with pytest.raises(PermissionDenied, match="focal point of Testland QZ submits"):
         services.country_report_submit(country_report=CountryReport.objects.get(), user=world["contributor_kz"])
 
 

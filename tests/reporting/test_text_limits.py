@@ -32,7 +32,7 @@ def test_the_limits_are_5000_characters_and_the_years_2000_to_2100():
 
 def test_api_refuses_a_5001_character_narrative_on_create(world):
     response = api(world["focal_kz"]).post(PROGRESS, {
-        "activity": world["everywhere"].pk, "country": "KZ", "round": world["round"].pk, "status": "completed",
+        "activity": world["everywhere"].pk, "country": "QZ", "round": world["round"].pk, "status": "completed",
         "narrative": TOO_LONG}, format="json")
     assert response.status_code == 400
     assert "5000" in response.json()["narrative"][0]
@@ -82,7 +82,7 @@ def test_schema_states_the_limits(client):
 # --- The activity's page and the Secretariat's return --------------------------------------------------
 
 def detail_url(world):
-    return reverse("reporting:progress_detail", args=[world["round"].pk, "KZ", world["everywhere"].pk])
+    return reverse("reporting:progress_detail", args=[world["round"].pk, "QZ", world["everywhere"].pk])
 
 
 @pytest.mark.parametrize("field", ["narrative", "obstacles"])
@@ -114,7 +114,7 @@ def test_return_comment_over_the_limit_is_refused_on_the_page(client, world):
     kz_report(world)
     services.country_report_submit(country_report=CountryReport.objects.get(), user=world["focal_kz"])
     client.force_login(world["secretariat"])
-    response = client.post(reverse("reporting:return", args=[world["round"].pk, "KZ"]), {"comment": "x" * 5001},
+    response = client.post(reverse("reporting:return", args=[world["round"].pk, "QZ"]), {"comment": "x" * 5001},
                            follow=True)
     assert "at most 5000 characters" in response.content.decode()
     assert CountryReport.objects.get().state == "submitted"
@@ -124,7 +124,7 @@ def test_return_comment_over_the_limit_from_someone_else_is_still_refused_as_not
     kz_report(world)
     services.country_report_submit(country_report=CountryReport.objects.get(), user=world["focal_kz"])
     client.force_login(world["focal_kz"])
-    response = client.post(reverse("reporting:return", args=[world["round"].pk, "KZ"]), {"comment": "x" * 5001})
+    response = client.post(reverse("reporting:return", args=[world["round"].pk, "QZ"]), {"comment": "x" * 5001})
     assert response.status_code == 403
 
 

@@ -176,7 +176,7 @@ def report(world, settings, tmp_path):
 def test_the_evidence_page_refuses_a_renamed_file_and_stores_nothing(client, world, report, tmp_path, name, make,
                                                                       message):
     client.force_login(world["focal_kz"])
-    url = reverse("reporting:evidence_add", args=[world["round"].pk, "KZ", world["everywhere"].pk])
+    url = reverse("reporting:evidence_add", args=[world["round"].pk, "QZ", world["everywhere"].pk])
     response = client.post(url, {"title": "Evidence", "visibility": "public",
                                  "file": SimpleUploadedFile(name, make())}, follow=True)
     assert message in response.content.decode()

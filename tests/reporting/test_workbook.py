@@ -18,7 +18,7 @@ REPORTS_SHEET = 1  # Instructions first, then the reports
 
 # --- Helpers: what a user does with the file ----------------------------------------------------------
 
-def download(client, world, user="focal_kz", country="KZ", round=None):
+def download(client, world, user="focal_kz", country="QZ", round=None):
     client.force_login(world[user])
     round = round or world["round"]
     response = client.get(reverse("reporting:workbook_download", args=[round.pk, country]))
@@ -50,14 +50,14 @@ def fill(content, edits):
     return out.getvalue()
 
 
-def upload(client, world, content, name="workbook.xlsx", country="KZ", round=None):
+def upload(client, world, content, name="workbook.xlsx", country="QZ", round=None):
     round = round or world["round"]
     url = reverse("reporting:workbook_upload", args=[round.pk, country])
     data = {} if content is None else {"file": SimpleUploadedFile(name, content)}
     return client.post(url, data)
 
 
-def confirm(client, world, response, country="KZ"):
+def confirm(client, world, response, country="QZ"):
     token = response.context["token"]
     return client.post(reverse("reporting:workbook_confirm", args=[world["round"].pk, country]),
                        {"token": token or ""}, follow=True)
@@ -96,7 +96,7 @@ def test_focal_point_reports_offline_and_the_history_says_workbook(client, world
     assert (report.activity, report.status, report.narrative) == (world["everywhere"], "completed",
                                                                   "Two trainings held")
     assert report.changes.get().source == ProgressChange.Source.WORKBOOK
-    history = client.get(reverse("reporting:progress_detail", args=[world["round"].pk, "KZ",
+    history = client.get(reverse("reporting:progress_detail", args=[world["round"].pk, "QZ",
                                                                      world["everywhere"].pk]))
     assert "Offline workbook" in page(history)
 
@@ -148,7 +148,7 @@ def test_download_has_instructions_a_status_drop_down_and_locked_key_columns(cli
     instructions, sheet = book.worksheets[0], book.worksheets[REPORTS_SHEET]
     text = "\n".join(str(row[0]) for row in instructions.iter_rows(values_only=True) if row[0])
     assert book.sheetnames[0] == "Instructions"
-    assert "2026 report" in text and "Kazakhstan (KZ)" in text and "Dec. 31, 2026" in text and "Downloaded on" in text
+    assert "2026 report" in text and "Testland QZ (QZ)" in text and "Dec. 31, 2026" in text and "Downloaded on" in text
 
     [status_list] = [dv for dv in sheet.data_validations.dataValidation if dv.type == "list"]
     status_letter = openpyxl.utils.get_column_letter(workbook.COL["status"] + 1)
@@ -175,7 +175,7 @@ def test_hidden_sheet_records_round_country_plan_and_each_rows_version(client, w
     meta = open_book(download(client, world))[workbook.META_SHEET]
     assert meta.sheet_state == "veryHidden"
     values = {row[0]: row[1] for row in meta.iter_rows(max_row=6, values_only=True)}
-    assert (values["round"], values["country"], values["plan"]) == (world["round"].pk, "KZ", "test-plan")
+    assert (values["round"], values["country"], values["plan"]) == (world["round"].pk, "QZ", "test-plan")
     versions = {row[0]: row[1] for row in meta.iter_rows(min_row=workbook.META_FIRST_ACTIVITY_ROW, values_only=True)}
     assert versions == {world["in_unit"].pk: 0, world["everywhere"].pk: report.version}
 
@@ -194,26 +194,26 @@ def test_activities_come_in_document_order(client, world):
 
 
 @pytest.mark.parametrize("user, reason", [
-    ("focal_ir", "You do not report for Kazakhstan."),
-    ("observer", "You do not report for Kazakhstan."),
+    ("focal_ir", "You do not report for Testland QZ."),
+    ("observer", "You do not report for Testland QZ."),
 ])
 def test_who_may_not_draft_gets_403_with_the_reason(client, world, user, reason):
     client.force_login(world[user])
     for name in ("workbook_download", "workbook_upload"):
-        response = client.get(reverse(f"reporting:{name}", args=[world["round"].pk, "KZ"]))
+        response = client.get(reverse(f"reporting:{name}", args=[world["round"].pk, "QZ"]))
         assert response.status_code == 403 and reason in page(response)
 
 
 def test_a_closed_round_has_no_workbook(client, world):
     services.round_close(round=world["round"], closed_by=world["secretariat"])
     client.force_login(world["focal_kz"])
-    response = client.get(reverse("reporting:workbook_download", args=[world["round"].pk, "KZ"]))
+    response = client.get(reverse("reporting:workbook_download", args=[world["round"].pk, "QZ"]))
     assert response.status_code == 403 and "is closed" in page(response)
 
 
 def test_country_report_links_to_the_workbook_only_for_who_may_draft(client, world):
-    url = reverse("reporting:country_report", args=[world["round"].pk, "KZ"])
-    link = reverse("reporting:workbook_download", args=[world["round"].pk, "KZ"])
+    url = reverse("reporting:country_report", args=[world["round"].pk, "QZ"])
+    link = reverse("reporting:workbook_download", args=[world["round"].pk, "QZ"])
     client.force_login(world["focal_kz"])
     assert link in page(client.get(url)) and "Upload a filled workbook" in page(client.get(url))
     client.force_login(world["observer"])
@@ -274,11 +274,11 @@ def test_bad_file_is_explained_and_nothing_changes(client, world, make, message)
 
 
 def test_workbook_of_another_country_is_refused(client, world):
-    content = fill(download(client, world, user="secretariat", country="IR"),
+    content = fill(download(client, world, user="secretariat", country="QR"),
                    {world["everywhere"]: {"status": "Completed"}})
-    response = upload(client, world, content, country="KZ")
+    response = upload(client, world, content, country="QZ")
     assert response.status_code == 400
-    assert "This workbook is for Iran (Islamic Republic of), not Kazakhstan" in page(response)
+    assert "This workbook is for Testland QR, not Testland QZ" in page(response)
     assert not ProgressReport.objects.exists()
 
 
@@ -427,7 +427,7 @@ def test_activity_not_handed_to_the_contributor_is_refused(client, world):
     # The focal point's workbook, filled in by the contributor for an activity of another unit.
     content = fill(download(client, world), {world["everywhere"]: {"status": "Completed"}})
     client.force_login(world["contributor_kz"])
-    assert_refused_row(client, world, content, world["everywhere"], "Drafting Measure 2.2 for Kazakhstan was not "
+    assert_refused_row(client, world, content, world["everywhere"], "Drafting Measure 2.2 for Testland QZ was not "
                                                                      "handed to you")
 
 
@@ -437,7 +437,7 @@ def test_activity_not_applicable_to_the_country_is_refused(client, world):
         "activity_id": iran_only.pk, "code": iran_only.code, "text": iran_only.text, "status": "Completed"}})
     response = upload(client, world, content)
     [(row, message)] = preview_errors(response)
-    assert row == 3 and "not one of Test plan that applies to Kazakhstan" in message
+    assert row == 3 and "not one of Test plan that applies to Testland QZ" in message
 
 
 def test_edited_key_column_is_refused(client, world):
@@ -511,7 +511,7 @@ def test_one_bad_row_blocks_the_good_ones(client, world):
     response = upload(client, world, content)
     assert response.status_code == 400 and len(response.context["preview"].changes) == 1
     assert 'name="token"' not in page(response)
-    response = client.post(reverse("reporting:workbook_confirm", args=[world["round"].pk, "KZ"]), {"token": ""},
+    response = client.post(reverse("reporting:workbook_confirm", args=[world["round"].pk, "QZ"]), {"token": ""},
                            follow=True)
     assert "This preview is no longer valid" in page(response)
     assert not ProgressReport.objects.exists()
@@ -547,7 +547,7 @@ def test_a_preview_is_confirmed_once_and_only_by_its_round_and_country(client, w
     content = fill(download(client, world, user="secretariat"), {world["everywhere"]: {"status": "Completed"}})
     response = upload(client, world, content)
     token = response.context["token"]
-    other = client.post(reverse("reporting:workbook_confirm", args=[world["round"].pk, "IR"]), {"token": token},
+    other = client.post(reverse("reporting:workbook_confirm", args=[world["round"].pk, "QR"]), {"token": token},
                         follow=True)
     assert "This preview is no longer valid" in page(other) and not ProgressReport.objects.exists()
     confirm(client, world, response)
