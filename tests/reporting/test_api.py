@@ -560,15 +560,15 @@ def test_country_report_shows_its_count_and_events(world, reports):
 
 
 def test_an_api_correction_of_a_validated_report_reopens_it_until_submitted_again(world, reports):
-    submitted(world, reports, "KZ")
-    country_report = reports["KZ"]["country_report"]
+    submitted(world, reports, "QZ")
+    country_report = reports["QZ"]["country_report"]
     services.country_report_validate(country_report=country_report, user=world["secretariat"])
     focal = api(world["focal_kz"])
-    report = reload(reports, "KZ")
+    report = reload(reports, "QZ")
     response = focal.patch(f"{PROGRESS}{report.pk}/", {"status": "completed", "version": report.version},
                            format="json")
     assert response.status_code == 200 and response.json()["state"] == "reopened"
-    assert [row["country"] for row in focal.get(COUNTRY_REPORTS, {"state": "reopened"}).json()["results"]] == ["KZ"]
+    assert [row["country"] for row in focal.get(COUNTRY_REPORTS, {"state": "reopened"}).json()["results"]] == ["QZ"]
     assert api().get(COUNTRY_REPORTS).json()["count"] == 0  # anonymous visitors see validated reports only
     refused = api(world["secretariat"]).post(f"{COUNTRY_REPORTS}{country_report.pk}/validate/")
     assert refused.status_code == 400 and "Reopened for corrections" in str(refused.json())

@@ -158,7 +158,7 @@ def test_a_contributor_editing_a_validated_report_reopens_it(world):
     record(world, world["contributor_kz"], activity=world["in_unit"], status=COMPLETED, version=1)
     country_report.refresh_from_db()
     assert country_report.state == CountryReport.State.REOPENED
-    with pytest.raises(PermissionDenied, match="focal point of Kazakhstan submits"):
+    with pytest.raises(PermissionDenied, match="focal point of Testland QZ submits"):
         services.country_report_submit(country_report=country_report, user=world["contributor_kz"])
 
 

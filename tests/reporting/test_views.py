@@ -293,7 +293,7 @@ def test_a_submitted_report_shows_the_country_its_activities_without_edit_contro
     assert f'id="row-{world["everywhere"].pk}"' in html and "Train protected area staff" in html
     assert "Collaborate across borders" in html and 'class="status status-in_progress"' in html
     # ... with why they cannot be changed, and no form that would answer 403.
-    assert "The report of Kazakhstan is submitted and waits for the Secretariat: withdraw it to edit." in html
+    assert "The report of Testland QZ is submitted and waits for the Secretariat: withdraw it to edit." in html
     assert _edit_controls(html) == []
     assert response.context["page"].editable_ids == set()
 
@@ -345,16 +345,16 @@ def test_a_validated_report_corrected_by_the_country_is_reopened_until_submitted
                                                 "save": unit.pk})
     assert response.status_code == 302 and ProgressReport.objects.count() == 2
     client.force_login(world["secretariat"])
-    assert "Kazakhstan" not in client.get(reverse("reporting:validation_queue")).content.decode()
+    assert "Testland QZ" not in client.get(reverse("reporting:validation_queue")).content.decode()
     assert "wait for validation" not in client.get(reverse("reporting:home")).content.decode()
     client.force_login(world["focal_kz"])
-    assert "Submit to the Secretariat" in client.get(reverse("reporting:submit", args=[world["round"].pk, "KZ"])
+    assert "Submit to the Secretariat" in client.get(reverse("reporting:submit", args=[world["round"].pk, "QZ"])
                                                      ).content.decode()
     assert _post_workflow(client, world, "submit").status_code == 302
     country_report.refresh_from_db()
     assert country_report.state == "submitted"
     client.force_login(world["secretariat"])
-    assert "Kazakhstan" in client.get(reverse("reporting:validation_queue")).content.decode()
+    assert "Testland QZ" in client.get(reverse("reporting:validation_queue")).content.decode()
 
 
 def test_a_validated_report_corrected_by_the_secretariat_waits_for_validation(client, world):
@@ -366,7 +366,7 @@ def test_a_validated_report_corrected_by_the_secretariat_waits_for_validation(cl
     assert response.status_code == 302
     country_report.refresh_from_db()
     assert country_report.state == "submitted"
-    assert "Kazakhstan" in client.get(reverse("reporting:validation_queue")).content.decode()
+    assert "Testland QZ" in client.get(reverse("reporting:validation_queue")).content.decode()
 
 
 # --- Rounds --------------------------------------------------------------------------------------

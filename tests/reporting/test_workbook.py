@@ -561,7 +561,7 @@ def test_submitted_report_must_be_withdrawn_before_downloading_or_uploading(clie
     content = fill(download(client, world), {world["in_unit"]: {"status": "Completed"}})  # while a draft
     services.country_report_submit(country_report=CountryReport.objects.get(), user=world["focal_kz"])
     for name in ("workbook_download", "workbook_upload"):
-        response = client.get(reverse(f"reporting:{name}", args=[world["round"].pk, "KZ"]))
+        response = client.get(reverse(f"reporting:{name}", args=[world["round"].pk, "QZ"]))
         assert response.status_code == 403 and "withdraw it to edit" in page(response)
     response = upload(client, world, content)
     assert response.status_code == 403 and "withdraw it to edit" in page(response)
