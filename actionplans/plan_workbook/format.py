@@ -23,7 +23,7 @@ DATA_SHEETS = (PLAN, COUNTRIES, UNITS, OUTLINE, ACTIVITIES, FOOTNOTES)
 # Very hidden, written by the export: a digest of each row as exported (read by a correction).
 META = "_meta"
 
-# The same limits as the country workbook upload (reporting/workbook.py; a test holds them equal),
+# The same limits as the country workbook upload (reporting/workbook/read.py; a test holds them equal),
 # checked by cami.archives before openpyxl opens anything, and the file's own size.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_PART_BYTES = 20 * 1024 * 1024

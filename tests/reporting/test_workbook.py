@@ -348,11 +348,11 @@ def _repetitive_strings(size):
 
 
 def test_a_workbook_expanding_past_the_part_limit_is_refused_before_reading(client, world, monkeypatch):
-    monkeypatch.setattr(workbook, "WORKBOOK_MAX_PART_BYTES", 1024 * 1024)
+    monkeypatch.setattr(workbook.read, "WORKBOOK_MAX_PART_BYTES", 1024 * 1024)
     content = fill(download(client, world), {world["everywhere"]: {"status": "Completed"}})
     bomb = _with_part(content, "xl/sharedStrings.xml", _repetitive_strings(2 * 1024 * 1024))
     assert len(bomb) < 40_000
-    monkeypatch.setattr(workbook.openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl opened it"))
+    monkeypatch.setattr(workbook.read.openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl opened it"))
     response = upload(client, world, bomb)
     assert response.status_code == 400
     assert "xl/sharedStrings.xml would expand to 2.0 MB; a part may be at most 1.0 MB." in page(response)
@@ -360,7 +360,7 @@ def test_a_workbook_expanding_past_the_part_limit_is_refused_before_reading(clie
 
 
 def test_a_workbook_expanding_past_the_total_limit_is_refused(client, world, monkeypatch):
-    monkeypatch.setattr(workbook, "WORKBOOK_MAX_EXPANDED_BYTES", 20_000)
+    monkeypatch.setattr(workbook.read, "WORKBOOK_MAX_EXPANDED_BYTES", 20_000)
     content = fill(download(client, world), {world["everywhere"]: {"status": "Completed"}})
     response = upload(client, world, content)
     assert response.status_code == 400
@@ -383,7 +383,7 @@ def test_a_part_expanding_far_more_than_documents_do_is_refused(client, world):
 ], ids=["cells", "rows", "cells-per-row", "parts"])
 def test_rows_cells_and_parts_are_counted_before_reading(client, world, monkeypatch, limit, value, message):
     content = fill(download(client, world), {world["everywhere"]: {"status": "Completed"}})
-    monkeypatch.setattr(workbook, limit, value)
+    monkeypatch.setattr(workbook.read, limit, value)
     response = upload(client, world, content)
     assert response.status_code == 400
     assert message in page(response)
