@@ -1,6 +1,6 @@
 """Synthetic data at a scale the Secretariat could reach, for the benchmark script.
 
-Rows are bulk-inserted directly (not through reporting/services.py): the benchmark measures reading,
+Rows are bulk-inserted directly (not through reporting/services/): the benchmark measures reading,
 exporting and importing at scale, and half a million service calls would only measure the
 generator. Every row is valid as the services would have written it.
 """

@@ -2,7 +2,7 @@
 
 Read serializers show an object with its relations flattened to ids, slugs and ISO codes; write
 serializers only check the input's shape (does the activity exist, is the status a choice): the
-rules that span rows and who may write are the services' (reporting/services.py).
+rules that span rows and who may write are the services' (reporting/services/).
 """
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field

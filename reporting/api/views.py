@@ -1,4 +1,4 @@
-"""Reporting over REST: every write calls a service in reporting/services.py.
+"""Reporting over REST: every write calls a service in reporting/services/.
 
 The services' ValidationError, PermissionDenied and StaleEdit become 400, 403 and 409 in
 cami/exceptions.py; writes without credentials answer 401 (IsAuthenticatedOrReadOnly).

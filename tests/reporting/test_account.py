@@ -1,5 +1,5 @@
 """The user's own account: API tokens issued and revoked, the interface language remembered
-(reporting/services.py api_token_*, user_language_save; used by the account page, the token endpoint
+(reporting/services/account.py api_token_*, user_language_save; used by the account page, the token endpoint
 and the language switch)."""
 import pytest
 from django.core.exceptions import ValidationError

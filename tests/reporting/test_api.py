@@ -680,7 +680,7 @@ def test_round_constraint_hit_by_a_simultaneous_request_answers_400(world, monke
     services.round_close(round=world["round"], closed_by=world["secretariat"])
     other = ReportingRound.objects.create(plan=world["plan"], title="2027 report", opens_on=datetime.date(2027, 1, 1),
                                           due_on=datetime.date(2027, 6, 30))
-    monkeypatch.setattr(services, "_plan_has_open_round", lambda plan, message: None)
+    monkeypatch.setattr(services.rounds, "_plan_has_open_round", lambda plan, message: None)
     monkeypatch.setattr(ReportingRound, "validate_constraints", lambda self, exclude=None: None)
     client = api(world["secretariat"])
     if how == "create":

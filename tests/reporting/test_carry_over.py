@@ -1,5 +1,5 @@
 """Opening a round carries each country's latest report of each activity from the plan's earlier rounds,
-in a number of queries that does not grow with the plan (reporting/services.py `_carry_over_into`)."""
+in a number of queries that does not grow with the plan (reporting/services/rounds.py `_carry_over_into`)."""
 import datetime
 import math
 

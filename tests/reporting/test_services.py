@@ -422,7 +422,7 @@ def test_round_constraint_violation_answers_as_the_check(world, monkeypatch, how
     other = ReportingRound.objects.create(plan=world["plan"], title="2027 report", opens_on=datetime.date(2027, 1, 1),
                                           due_on=datetime.date(2027, 6, 30), status=ReportingRound.Status.CLOSED)
     services.round_reopen(round=other, opened_by=world["secretariat"])
-    monkeypatch.setattr(services, "_plan_has_open_round", lambda plan, message: None)
+    monkeypatch.setattr(services.rounds, "_plan_has_open_round", lambda plan, message: None)
     monkeypatch.setattr(ReportingRound, "validate_constraints", lambda self, exclude=None: None)
     with pytest.raises(ValidationError) as error:
         if how == "open":
