@@ -9,9 +9,11 @@ Each check returns ``None`` when allowed, or the sentence saying why not (shown 
 Whether a country's report may change now depends on its state: a submitted report waits for the
 Secretariat and is locked to the country until withdrawn (why_locked_for_editing); draft, returned,
 validated and reopened reports are open to whoever may draft them while the round is open. Pages ask
-``editing_scope`` before showing edit controls; writes ask the same questions on the locked row.
+``editing_access`` before showing edit controls; writes ask the same questions on the locked row.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -110,23 +112,33 @@ def why_locked_for_editing(user, *, country_report: CountryReport | None) -> str
         "country": country_report.country}
 
 
-def editing_scope(user, *, round: ReportingRound, country, country_report: CountryReport | None) -> Q | None:
-    """The activities of ``round``'s plan ``user`` may change for ``country`` now (a Q on Activity), or
-    None: the round is closed, the report is locked (why_locked_for_editing) or the user drafts nothing
-    there. What the pages and the offline workbook offer to change; the API and every write ask the
-    services, which decide the same on the locked row."""
-    if _round_closed(round) or why_locked_for_editing(user, country_report=country_report):
-        return None
-    return drafting_scope(user, plan=round.plan, country=country)
+@dataclass(frozen=True)
+class EditingAccess:
+    """What ``user`` may change of a country's report now, and why not: one answer, asked once."""
+
+    scope: Q | None  # the activities they may change now (a Q on Activity), or None
+    why_not: str | None  # when scope is None: the round is closed, not their country, or the report's lock
+    drafts_here: bool  # they draft for this country (so a lock is theirs to hear about)
+
+    @property
+    def why_locked(self) -> str | None:
+        """The lock of an open round's report, said to those who draft it (the report page's hint)."""
+        return self.why_not if self.drafts_here and self.scope is None else None
 
 
-def why_cannot_edit(user, *, round: ReportingRound, country, country_report: CountryReport | None) -> str | None:
-    """Why ``editing_scope`` is None: the sentence for a refused page or download (None if it is not)."""
+def editing_access(user, *, round: ReportingRound, country, country_report: CountryReport | None) -> EditingAccess:
+    """The activities of ``round``'s plan ``user`` may change for ``country`` now, or why none: the round
+    is closed, they draft nothing there, or the report is locked (why_locked_for_editing). What the pages
+    and the offline workbook offer to change; the API and every write ask the services, which decide the
+    same on the locked row."""
     if reason := _round_closed(round):
-        return reason
-    if drafting_scope(user, plan=round.plan, country=country) is None:
-        return _not_their_country(user, country)
-    return why_locked_for_editing(user, country_report=country_report)
+        return EditingAccess(None, reason, drafts_here=False)
+    scope = drafting_scope(user, plan=round.plan, country=country)
+    if scope is None:
+        return EditingAccess(None, _not_their_country(user, country), drafts_here=False)
+    if reason := why_locked_for_editing(user, country_report=country_report):
+        return EditingAccess(None, reason, drafts_here=True)
+    return EditingAccess(scope, None, drafts_here=True)
 
 
 def why_cannot_submit(user, *, country_report: CountryReport) -> str | None:

@@ -170,17 +170,12 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
     activities = list(filterset.qs)
     for activity in activities:
         activity.report = activity.reports[0] if activity.reports else None
-    scope = permissions.editing_scope(user, round=round, country=country, country_report=country_report)
-    editable = set(applicable.filter(scope).values_list("pk", flat=True)) if scope is not None else set()
-    why_locked = None
-    if scope is None and round.is_open:
-        locked = permissions.why_locked_for_editing(user, country_report=country_report)
-        if locked and permissions.drafting_scope(user, plan=round.plan, country=country) is not None:
-            why_locked = locked
+    access = permissions.editing_access(user, round=round, country=country, country_report=country_report)
+    editable = set(applicable.filter(access.scope).values_list("pk", flat=True)) if access.scope is not None else set()
     total = Activity.objects.filter(plan=round.plan, countries=country).count()
     reported = reports.filter(rules.REPORTED, activity__countries=country).count() if country_report else 0
     return CountryReportPage(round, country, country_report, filterset, activities, editable, total, reported,
-                             why_locked)
+                             access.why_locked)
 
 
 @dataclass
