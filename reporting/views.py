@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import ListView, TemplateView
 from django.views.i18n import set_language
 from rest_framework.authtoken.models import Token
@@ -78,7 +79,8 @@ class CountryReportView(View):
                 row_errors[activity.pk] = str(error)
                 denied += isinstance(error, PermissionDenied)
         if saved:
-            messages.success(request, _("Saved %(count)s change(s).") % {"count": saved})
+            messages.success(request, ngettext("Saved %(count)s change.", "Saved %(count)s changes.", saved)
+                             % {"count": saved})
         if row_errors:
             # Re-show the page with every submitted value in place and the reason beside each refused row.
             page = self._page(request, round_id, country_code, data=request.GET)
@@ -95,27 +97,25 @@ class CountryReportView(View):
                                              data=data if data is not None else (request.GET or None))
 
     def _targets(self, request, page):
-        """The rows this post saves: one row's button, or every row whose status was changed."""
-        by_id = {str(activity.pk): activity for activity in page.activities}
-        for key in ("save", "confirm"):
-            if key in request.POST:
-                activity = by_id.get(request.POST[key])
-                return [activity] if activity else []
-        changed = []
+        """The rows this post saves: every row whose status was changed, whichever button was clicked (a
+        row's Save, "Save all changed statuses", or "No change since the last round"), and the row whose
+        "No change" was clicked. One row's button never drops what was typed in the others."""
+        confirmed = request.POST.get("confirm")
+        targets = []
         for activity in page.activities:
             status = request.POST.get(f"status-{activity.pk}", "")
             current = activity.report.status if activity.report else ""
-            if status and status != current:
-                changed.append(activity)
-        return changed
+            if (status and status != current) or str(activity.pk) == confirmed:
+                targets.append(activity)
+        return targets
 
     def _save_row(self, request, page, activity) -> int:
         version = _posted_version(request, activity)
-        if "confirm" in request.POST:
-            services.progress_report_confirm(report=activity.report, user=request.user, expected_version=version)
-            return 1
         status = request.POST.get(f"status-{activity.pk}", "")
         report = activity.report
+        if str(activity.pk) == request.POST.get("confirm") and report and status in ("", report.status):
+            services.progress_report_confirm(report=report, user=request.user, expected_version=version)
+            return 1
         values = ProgressInput(
             status=status,
             narrative=report.narrative if report else "",
@@ -369,9 +369,11 @@ class RoundListView(ListView):
         return super().get_context_data(form=RoundForm(), **kwargs)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def round_create(request):
+    if request.method == "GET":  # the form is on the rounds page (an old link or a reload after posting)
+        return redirect("reporting:round_list")
     form = RoundForm(request.POST)
     if form.is_valid():
         try:

@@ -116,7 +116,7 @@ def test_focal_point_reports_and_submits_then_the_secretariat_validates(page, de
     row = activity_row(page, "Measure 3.1")
     row.get_by_label("Status").select_option(label="In progress")
     row.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Saved 1 change(s).")).to_be_visible()
+    expect(page.get_by_text("Saved 1 change.")).to_be_visible()
     expect(page).to_have_url(filtered_url)
     row = activity_row(page, "Measure 3.1")
     expect(row.get_by_label("Status")).to_have_value("in_progress")
@@ -193,7 +193,7 @@ def test_focal_point_reports_and_submits_then_the_secretariat_validates(page, de
     row = activity_row(page, "Measure 3.1")
     row.get_by_label("Status").select_option(label="Completed")
     row.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Saved 1 change(s).")).to_be_visible()
+    expect(page.get_by_text("Saved 1 change.")).to_be_visible()
     expect(report_state(page)).to_have_text("Reopened for corrections")
     expect(activity_row(page, "Measure 3.1").get_by_label("Status")).to_have_value("completed")
     sign_in(page, "secretariat")
@@ -247,7 +247,7 @@ def test_observer_and_another_countrys_focal_point_cannot_change_kazakhstan(page
     expect(page.get_by_role("heading", level=1)).to_have_text("Measure 3.1 — Kazakhstan")
     expect(page.locator("main form")).to_have_count(0)
     expect(page.get_by_role("button", name="Save report")).to_have_count(0)
-    expect(page.get_by_text("You do not report for Kazakhstan.")).to_be_visible()
+    expect(page.get_by_text("Observers can read, not edit.")).to_be_visible()
     # A forged post of the inline form is refused, and nothing changed.
     response = forge_status_post(page, argali, activity_id=measure.pk, status="completed", version=before.version)
     assert response.status == 403, response.text()[:500]
@@ -272,7 +272,7 @@ def test_observer_and_another_countrys_focal_point_cannot_change_kazakhstan(page
     link_name = row.get_by_role("link").inner_text()
     row.get_by_label("Status").select_option(label="Completed")
     row.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Saved 1 change(s).")).to_be_visible()
+    expect(page.get_by_text("Saved 1 change.")).to_be_visible()
     row = activity_row(page, link_name)
     expect(row.get_by_label("Status")).to_have_value("completed")
     expect(row).to_contain_text("focal-ir")
@@ -300,3 +300,57 @@ def test_interface_switches_to_russian(page, demo_site):
     expect(page).to_have_url(re.compile(r"/home/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Мои отчёты")
 
+
+
+def test_every_changed_row_is_saved_whichever_button_is_clicked(page, demo_site):
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from actionplans.models import ActionPlan
+    from reporting import services
+    from reporting.models import ReportingRound
+
+    # Last round Kazakhstan said Measure 3.1 is In progress; a new round carries it over.
+    secretariat = get_user_model().objects.get(username="secretariat")
+    old_round = ReportingRound.objects.get(pk=demo_site["rounds"]["argali"])
+    record_status(username="focal-kz", round_id=old_round.pk, activity=argali_measure("3.1"), country="KZ",
+                  status="in_progress")
+    services.round_close(round=old_round, closed_by=secretariat)
+    today = datetime.date.today()
+    new_round = services.round_open(plan=ActionPlan.objects.get(slug="argali"), title="Next round",
+                                    opens_on=today, due_on=today + datetime.timedelta(days=30), opened_by=secretariat)
+    unit_2 = f"/rounds/{new_round.pk}/KZ/?conservation_unit=2"
+    sign_in(page, "focal-kz")
+    page.goto(unit_2)
+    rows = page.locator("table.report tbody tr[id^='row-']")
+    codes = [name.removeprefix("Measure ") for name in rows.get_by_role("link").all_inner_texts()]
+    assert codes[:4] == ["3.1", "3.2", "3.3", "3.4"], codes
+
+    # 1. Three rows changed, then one row's own Save: all three are saved.
+    for code, status in (("3.2", "Completed"), ("3.3", "Not started"), ("3.4", "In progress")):
+        activity_row(page, f"Measure {code}").get_by_label(f"Status of Measure {code}").select_option(label=status)
+    activity_row(page, "Measure 3.3").get_by_role("button", name="Save Measure 3.3").click()
+    expect(page.get_by_text("Saved 3 changes.")).to_be_visible()
+    expect(page).to_have_url(re.compile(re.escape(unit_2) + "$"))
+    for code, value in (("3.2", "completed"), ("3.3", "not_started"), ("3.4", "in_progress")):
+        expect(activity_row(page, f"Measure {code}").get_by_label(f"Status of Measure {code}")).to_have_value(value)
+
+    # 2. Two rows changed, then "Save all changed statuses".
+    for code, status in (("3.2", "In progress"), ("3.4", "Completed")):
+        activity_row(page, f"Measure {code}").get_by_label(f"Status of Measure {code}").select_option(label=status)
+    page.get_by_role("button", name="Save all changed statuses").click()
+    expect(page.get_by_text("Saved 2 changes.")).to_be_visible()
+    expect(activity_row(page, "Measure 3.4").get_by_label("Status of Measure 3.4")).to_have_value("completed")
+
+    # 3. One row changed, then the carried-over row's "No change since the last round": both saved.
+    activity_row(page, "Measure 3.3").get_by_label("Status of Measure 3.3").select_option(label="In progress")
+    activity_row(page, "Measure 3.1").get_by_role("button", name="No change since the last round").click()
+    expect(page.get_by_text("Saved 2 changes.")).to_be_visible()
+    expect(activity_row(page, "Measure 3.3").get_by_label("Status of Measure 3.3")).to_have_value("in_progress")
+    expect(activity_row(page, "Measure 3.1")).not_to_contain_text("carried over")
+    from reporting.models import ProgressReport
+
+    confirmed = ProgressReport.objects.get(activity=argali_measure("3.1"), country_report__round=new_round,
+                                           country_report__country__code="KZ")
+    assert (confirmed.carried_over, confirmed.status) == (False, "in_progress")

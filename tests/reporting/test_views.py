@@ -147,6 +147,45 @@ def test_confirm_no_change_since_the_last_round(client, world):
     assert (report.carried_over, report.status) == (False, "in_progress")
 
 
+@pytest.mark.parametrize("button", ["save", "save_all"])
+def test_any_save_button_saves_every_changed_row(client, world, button):
+    # One row's Save used to save that row and drop the other rows' changes without a word.
+    in_unit, everywhere = world["in_unit"], world["everywhere"]
+    client.force_login(world["focal_kz"])
+    response = client.post(country_url(world), {
+        f"status-{in_unit.pk}": "completed", f"version-{in_unit.pk}": "0",
+        f"status-{everywhere.pk}": "in_progress", f"version-{everywhere.pk}": "0",
+        button: everywhere.pk if button == "save" else "1"}, follow=True)
+    assert "Saved 2 changes." in response.content.decode()
+    assert dict(ProgressReport.objects.values_list("activity", "status")) == {
+        in_unit.pk: "completed", everywhere.pk: "in_progress"}
+
+
+def test_no_change_since_the_last_round_saves_the_other_changed_rows_too(client, world):
+    kz_report(world)
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    new_round = services.round_open(plan=world["plan"], title="Next", opens_on=datetime.date(2027, 1, 1),
+                                    due_on=datetime.date(2027, 6, 1), opened_by=world["secretariat"])
+    carried, other = world["everywhere"], world["in_unit"]
+    client.force_login(world["focal_kz"])
+    response = client.post(reverse("reporting:country_report", args=[new_round.pk, "QZ"]), {
+        f"version-{carried.pk}": "1", f"status-{carried.pk}": "in_progress",
+        f"version-{other.pk}": "0", f"status-{other.pk}": "not_started", "confirm": carried.pk}, follow=True)
+    assert "Saved 2 changes." in response.content.decode()
+    reports = {report.activity_id: report for report in ProgressReport.objects.filter(country_report__round=new_round)}
+    assert (reports[carried.pk].carried_over, reports[carried.pk].status) == (False, "in_progress")
+    assert reports[other.pk].status == "not_started"
+
+
+def test_each_rows_controls_are_named_for_its_activity(client, world):
+    client.force_login(world["focal_kz"])
+    html = client.get(country_url(world)).content.decode()
+    activity = world["everywhere"]
+    name = f"{activity.get_kind_display()} {activity.code}"
+    assert f'<label class="visually-hidden" for="status-{activity.pk}">Status of {name}</label>' in html
+    assert f'>Save<span class="visually-hidden"> {name}</span></button>' in html
+
+
 # --- Evidence ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("role", ROLES)
