@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -11,6 +13,9 @@ urlpatterns = [
     path("api/v1/", include("cami.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # Browsers ask for /favicon.ico on every page that names no icon (the API's JSON, files). Resolved
+    # per request: the static file's (hashed) name is known only once collectstatic has run.
+    path("favicon.ico", lambda request: redirect(static("img/favicon.svg")), name="favicon"),
 ]
 
 handler400 = "cami.exceptions.bad_request"  # JSON under /api/, Django's page elsewhere

@@ -77,6 +77,8 @@ why_round_closed = _round_closed  # the services ask it again on the locked row
 def _not_their_country(user, country) -> str:
     if not user.is_authenticated:
         return _("Sign in to report.")
+    if not Assignment.objects.filter(user=user).exists():  # an observer reports for no country at all
+        return _("Observers can read, not edit.")
     return _("You do not report for %(country)s.") % {"country": country}
 
 

@@ -74,4 +74,4 @@ def test_reminder_is_in_the_recipients_language(world):
     kz_mail = next(message for message in mail.outbox if message.to == ["focal_kz@example.org"])
     assert "Testland QZ" in kz_mail.body
     assert kz_mail.body.startswith("Уважаемый(ая) focal-kz-t!")
-    assert "отчитано 0 из 2 мероприятий" in kz_mail.body
+    assert "Отчитано 0 из 2 мероприятий" in kz_mail.body

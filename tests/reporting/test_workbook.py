@@ -148,7 +148,7 @@ def test_download_has_instructions_a_status_drop_down_and_locked_key_columns(cli
     instructions, sheet = book.worksheets[0], book.worksheets[REPORTS_SHEET]
     text = "\n".join(str(row[0]) for row in instructions.iter_rows(values_only=True) if row[0])
     assert book.sheetnames[0] == "Instructions"
-    assert "2026 report" in text and "Testland QZ (QZ)" in text and "Dec. 31, 2026" in text and "Downloaded on" in text
+    assert "2026 report" in text and "Testland QZ (QZ)" in text and "31 December 2026" in text and "Downloaded on" in text
 
     [status_list] = [dv for dv in sheet.data_validations.dataValidation if dv.type == "list"]
     status_letter = openpyxl.utils.get_column_letter(workbook.COL["status"] + 1)
@@ -195,7 +195,7 @@ def test_activities_come_in_document_order(client, world):
 
 @pytest.mark.parametrize("user, reason", [
     ("focal_ir", "You do not report for Testland QZ."),
-    ("observer", "You do not report for Testland QZ."),
+    ("observer", "Observers can read, not edit."),
 ])
 def test_who_may_not_draft_gets_403_with_the_reason(client, world, user, reason):
     client.force_login(world[user])
