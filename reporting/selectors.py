@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from .models import (
     ReportingRound,
     sees_restricted_evidence,
 )
+
 
 NO_INFORMATION = rules.NO_INFORMATION
 VALIDATED = CountryReport.State.VALIDATED
@@ -176,6 +178,43 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
     reported = reports.filter(rules.REPORTED, activity__countries=country).count() if country_report else 0
     return CountryReportPage(round, country, country_report, filterset, activities, editable, total, reported,
                              access.why_locked)
+
+
+def report_filter_query(data) -> str:
+    """The country report's filters in ``data`` (a QueryDict), as a query string to carry to an activity's
+    page and back: a focal point working through unit 2 does not filter again after each activity."""
+    kept = QueryDict(mutable=True)
+    for name in CountryActivityFilterSet.Meta.fields:
+        values = [value for value in data.getlist(name) if value]
+        if values:
+            kept.setlist(name, values)
+    return kept.urlencode()
+
+
+@dataclass
+class ReportNeighbours:
+    """An activity's place in the country report as filtered: where previous / next lead."""
+
+    previous: tuple | None  # (pk, kind label, code) or None at the start
+    next: tuple | None
+    position: int | None  # 1-based; None if the filters leave this activity out
+    count: int
+
+
+def report_neighbours(*, round: ReportingRound, country: Country, user, data, activity) -> ReportNeighbours:
+    """The activities before and after ``activity`` in the country's report filtered by ``data``, in
+    the report's order. Two queries: the country's units (the filter's choices) and the filtered list."""
+    country_report = CountryReport.objects.filter(round=round, country=country).first()
+    units = round.plan.conservation_units.filter(countries=country).order_by("number")
+    applicable = Activity.objects.filter(plan=round.plan, countries=country).order_by("position")
+    filterset = CountryActivityFilterSet(data=data, queryset=applicable, country_report=country_report, user=user,
+                                         units=units)
+    rows = [(pk, Activity.Kind(kind).label, code) for pk, kind, code in filterset.qs.values_list("pk", "kind", "code")]
+    index = next((i for i, row in enumerate(rows) if row[0] == activity.pk), None)
+    if index is None:
+        return ReportNeighbours(None, None, None, len(rows))
+    return ReportNeighbours(rows[index - 1] if index > 0 else None, rows[index + 1] if index + 1 < len(rows) else None,
+                            index + 1, len(rows))
 
 
 @dataclass

@@ -137,6 +137,7 @@ class CountryReportView(View):
         return {
             "page": page, "round": page.round, "country": page.country, "country_report": page.country_report,
             "filterset": page.filterset, "statuses": ProgressReport.Status.choices, "row_errors": row_errors,
+            "filter_query": selectors.report_filter_query(self.request.GET),
             "can_submit": permissions.why_cannot_submit(self.request.user, country_report=page.country_report) is None
             if page.country_report else False,
         }
@@ -184,7 +185,7 @@ class ProgressDetailView(View):
             context["stale"] = error.current
             return render(request, self.template_name, context, status=409)
         messages.success(request, _("Report saved."))
-        return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(request.get_full_path())  # with the report's filters, for previous / next
 
     def _context(self, request, round_id, country_code, activity_id, data=None):
         round, country = _round_and_country(round_id, country_code)
@@ -208,6 +209,9 @@ class ProgressDetailView(View):
                 "added_by") if report else [],
             "history": selectors.progress_history(report, request.user) if report else [],
             "can_edit": reason is None, "why_not": reason,
+            "filter_query": selectors.report_filter_query(request.GET),
+            "neighbours": selectors.report_neighbours(round=round, country=country, user=request.user,
+                                                      data=request.GET, activity=activity),
         }
 
 
@@ -219,6 +223,8 @@ def evidence_add(request, round_id, country_code, activity_id):
                                activity_id=activity_id)
     form = EvidenceForm(request.POST, request.FILES)
     target = reverse("reporting:progress_detail", args=[round.pk, country.code, activity_id])
+    if query := selectors.report_filter_query(request.GET):
+        target += "?" + query
     if not form.is_valid():
         for error in form.errors.values():
             messages.error(request, " ".join(error))

@@ -354,3 +354,17 @@ def test_every_changed_row_is_saved_whichever_button_is_clicked(page, demo_site)
     confirmed = ProgressReport.objects.get(activity=argali_measure("3.1"), country_report__round=new_round,
                                            country_report__country__code="KZ")
     assert (confirmed.carried_over, confirmed.status) == (False, "in_progress")
+
+    # 4. Through the unit's measures one by one: previous / next keep the filter, and so does the way back.
+    activity_row(page, "Measure 3.2").get_by_role("link", name="Measure 3.2", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Measure 3.2 — Kazakhstan")
+    page.get_by_role("link", name="Next: Measure 3.3").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Measure 3.3 — Kazakhstan")
+    expect(page).to_have_url(re.compile(r"\?conservation_unit=2$"))
+    page.get_by_label("What was done").fill("Survey planned with the rangers")
+    page.get_by_role("button", name="Save report").click()
+    expect(page.get_by_text("Report saved.")).to_be_visible()
+    page.get_by_role("link", name="Previous: Measure 3.2").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Measure 3.2 — Kazakhstan")
+    page.locator(".breadcrumbs").get_by_role("link", name=re.compile("^Kazakhstan: ")).click()
+    expect(page).to_have_url(re.compile(re.escape(unit_2) + "$"))

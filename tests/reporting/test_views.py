@@ -590,3 +590,56 @@ def test_a_round_due_before_it_opens_is_refused_with_a_sentence(client, world):
     assert "The due date comes before the opening date." in html
     assert "is violated" not in html
     assert not ReportingRound.objects.filter(title="Backwards").exists()
+
+
+# --- Working through a filtered report: the filter kept, previous / next -------------------------
+
+def _unit_measures(world, count=2):
+    """More measures of unit 1 after 2.1 (positions follow the factory's sequence: after the world's)."""
+    return [ActivityFactory(plan=world["plan"], result=None, section=world["everywhere"].section, kind="measure",
+                            code=f"2.{n}", conservation_unit=world["unit"], priority="1", priority_scale="rank",
+                            priority_level="high", countries=[world["kz"]]) for n in range(3, 3 + count)]
+
+
+def test_the_report_filter_is_kept_on_the_activity_page_and_back(client, world):
+    unit_measures = _unit_measures(world)
+    client.force_login(world["focal_kz"])
+    html = client.get(country_url(world) + "?conservation_unit=1&search=").content.decode()
+    first = world["in_unit"]
+    assert f'href="{detail_url(world, "in_unit")}?conservation_unit=1"' in html  # empty filters are dropped
+
+    page = client.get(detail_url(world, "in_unit") + "?conservation_unit=1").content.decode()
+    assert f'href="{country_url(world)}?conservation_unit=1">Testland QZ: 2026 report</a>' in page
+    second = unit_measures[0]
+    assert f'href="{reverse("reporting:progress_detail", args=[world["round"].pk, "QZ", second.pk])}?conservation_unit=1"' in page
+    assert "Next: Measure 2.3" in page and "Previous:" not in page and "1 of 3 (filtered)" in page
+
+    # Saving keeps the filter: the page after saving still leads to the next measure of the unit.
+    response = client.post(detail_url(world, "in_unit") + "?conservation_unit=1",
+                           {"status": "completed", "narrative": "", "obstacles": "", "version": "0"})
+    assert response.status_code == 302 and response["Location"] == detail_url(world, "in_unit") + "?conservation_unit=1"
+    assert ProgressReport.objects.get(activity=first).status == "completed"
+
+
+def test_previous_and_next_follow_the_filtered_list(client, world):
+    last = _unit_measures(world)[-1]
+    client.force_login(world["focal_kz"])
+    url = reverse("reporting:progress_detail", args=[world["round"].pk, "QZ", last.pk])
+    page = client.get(url + "?conservation_unit=1").content.decode()
+    assert "Previous: Measure 2.3" in page and "Next:" not in page and "3 of 3 (filtered)" in page
+    # Unfiltered, 2.2 (not in the unit) is in the list too, and the last measure is 4 of 4.
+    page = client.get(url).content.decode()
+    assert "4 of 4" in page and "(filtered)" not in page
+
+
+def test_activity_page_query_count_does_not_grow_with_the_report(client, world, django_assert_num_queries):
+    kz_report(world)
+    client.force_login(world["focal_kz"])
+    # The page as before, and two for previous / next: the country's units (the filter's choices) and the
+    # filtered list's ids, kinds and codes.
+    with django_assert_num_queries(22) as first:
+        client.get(detail_url(world) + "?conservation_unit=1")
+    _unit_measures(world, count=20)
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(detail_url(world) + "?conservation_unit=1")
+    assert response.context["neighbours"].count == 21
