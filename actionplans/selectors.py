@@ -66,3 +66,20 @@ def action_plan_outline(plan: ActionPlan) -> list[OutlineNode]:
         if node.element.level == PlanElement.Level.PART:
             node.activity_count = sum(child.activity_count for child in node.children)
     return roots
+
+
+def outline_path(element: PlanElement | None) -> list[PlanElement]:
+    """The chain of outline elements from the top of the plan down to ``element``, at any depth.
+
+    One query (the plan's elements), whatever the depth: an activity's page shows every heading above it,
+    not only its section, theme, objective and result.
+    """
+    if element is None:
+        return []
+    by_id = {item.pk: item for item in PlanElement.objects.filter(plan_id=element.plan_id).only(
+        "id", "plan_id", "parent_id", "level", "code", "title")}
+    path, current = [], by_id.get(element.pk)
+    while current is not None and current not in path:
+        path.append(current)
+        current = by_id.get(current.parent_id)
+    return path[::-1]

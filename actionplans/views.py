@@ -7,6 +7,7 @@ from .selectors import (
     action_plan_outline,
     activity_detail_queryset,
     activity_filterset,
+    outline_path,
 )
 
 
@@ -64,3 +65,6 @@ class ActivityDetailView(DetailView):
 
     def get_queryset(self):
         return activity_detail_queryset()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(outline_path=outline_path(self.object.parent), **kwargs)
