@@ -1,5 +1,6 @@
 """The reporting pages: what each role can do in the browser, and what they see when they cannot."""
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -643,3 +644,11 @@ def test_activity_page_query_count_does_not_grow_with_the_report(client, world, 
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(detail_url(world) + "?conservation_unit=1")
     assert response.context["neighbours"].count == 21
+
+
+def test_group_headings_name_the_conservation_unit_first(client, world):
+    client.force_login(world["focal_kz"])
+    html = client.get(country_url(world)).content.decode()
+    headings = re.findall(r'<th colspan="4" scope="rowgroup">(.*?)</th>', html)
+    # 2.1 is the unit's; 2.2, in the same section, is not: a heading of its own.
+    assert headings == ["Conservation unit 1 — Western Tien Shan (Section 2.0)", "Section 2.0 — Unit one"]
