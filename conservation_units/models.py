@@ -1,4 +1,9 @@
+import functools
+
+import babel
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,10 +28,35 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self):
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the interface language: the CLDR's where it differs from English (Казахстан),
+        else the English name stored here (also for test countries on codes no locale names)."""
+        return cldr_country_name(self.code, translation.get_language()) or self.name
 
     def natural_key(self):
         return (self.code,)
+
+
+def _user_assigned(code: str) -> bool:
+    """ISO 3166-1 leaves AA, QM-QZ, XA-XZ and ZZ to users; the CLDR names some of them (XA "Pseudo-Accents",
+    ZZ "Unknown Region"), which are no country's names."""
+    code = code.upper()
+    return code in ("AA", "ZZ") or code.startswith("X") or "QM" <= code <= "QZ"
+
+
+@functools.lru_cache(maxsize=2048)
+def cldr_country_name(code: str, language: str | None) -> str | None:
+    """``code``'s name in ``language`` from the Unicode CLDR (through Babel); None in English, whose
+    names are the ones stored, and where the CLDR has none."""
+    if not language or language.split("-")[0] == settings.LANGUAGE_CODE or _user_assigned(code):
+        return None
+    try:
+        return babel.Locale.parse(language, sep="-").territories.get(code.upper())
+    except (ValueError, babel.UnknownLocaleError):
+        return None
 
 
 class ConservationUnitQuerySet(models.QuerySet):

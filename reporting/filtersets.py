@@ -171,7 +171,7 @@ class PairFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, countries, units, objectives, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["country"].extra["choices"] = [(country.code, country.name) for country in countries]
+        self.filters["country"].extra["choices"] = [(country.code, country.local_name) for country in countries]
         self.filters["conservation_unit"].extra["choices"] = [
             *((unit.number, str(unit)) for unit in units), (NONE, _("No conservation unit"))]
         self.filters["objective"].extra["choices"] = [

@@ -72,7 +72,7 @@ def _country_rows(countries, tallies, links: Links, user) -> list[Row]:
     rows = []
     for country in countries:
         rows.append(figure_row(
-            key=country, label=country.name, tally=tallies.get(country.pk, Tally()), links=links,
+            key=country, label=country.local_name, tally=tallies.get(country.pk, Tally()), links=links,
             status_url=lambda status, country=country: links.country(country, status),
             total_url=links.country(country), reported_filters={"country": country.code},
             validated_url=links.progress(country=country.code, state=VALIDATED),

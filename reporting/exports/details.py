@@ -32,7 +32,7 @@ def detail_values(pair: Pair, round: ReportingRound, names: dict, zone) -> dict:
         "activity_code": activity.code,
         "activity_text": activity.text,
         "country": country.code,
-        "country_name": country.name,
+        "country_name": country.local_name,
         "round": round.title,
         "status": names["status"][report.status],
         "narrative": report.narrative,

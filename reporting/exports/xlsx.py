@@ -225,7 +225,7 @@ def _write_country_figures(sheet: Sheet, summary: PlanSummary):
     sheet.append(sheet.header([_("By country"), _("ISO code"), _("Activities"), _("Reported this round"),
                                _("Carried over, not confirmed"), _("No information"), _("Validated")]))
     for figures in summary.by_country:
-        sheet.append([figures.country.name, figures.country.code, figures.activities, figures.reported,
+        sheet.append([figures.country.local_name, figures.country.code, figures.activities, figures.reported,
                       figures.carried_over, figures.no_information, figures.validated])
 
 
@@ -283,7 +283,7 @@ def _write_matrix(sheet: Sheet, table: PlanTable, scope: Scope):
     sheet.append([None] * (first - 2) + [sheet.cell(_("Legend"), "legend")]
                  + [sheet.cell(label, style) for label, style in legend])
     sheet.append([])
-    sheet.append([None] * (first - 1) + [sheet.cell(country.name, "country name") for country in table.countries])
+    sheet.append([None] * (first - 1) + [sheet.cell(country.local_name, "country name") for country in table.countries])
     sheet.append(sheet.header([label for label, _width in MATRIX_COLUMNS] + [c.code for c in table.countries]))
     names = labels()
     for row in table.rows:

@@ -101,11 +101,11 @@ def _write_instructions(sheet, *, round, country, user, now, reports_title):
     sheet.column_dimensions["A"].width = 110
     upload_url = settings.SITE_URL.rstrip("/") + reverse("reporting:workbook_upload", args=[round.pk, country.code])
     lines = [
-        (_("Offline workbook: %(country)s, %(round)s") % {"country": country.name, "round": round.title},
+        (_("Offline workbook: %(country)s, %(round)s") % {"country": country.local_name, "round": round.title},
          TITLE),
         (_("Plan: %(plan)s") % {"plan": round.plan.title}, None),
         (_("Round: %(round)s, due on %(due)s") % {"round": round.title, "due": date_format(round.due_on)}, None),
-        (_("Country: %(country)s (%(code)s)") % {"country": country.name, "code": country.code}, None),
+        (_("Country: %(country)s (%(code)s)") % {"country": country.local_name, "code": country.code}, None),
         (_("Downloaded on %(when)s (UTC) by %(user)s") % {
             "when": date_format(timezone.localtime(now, datetime.timezone.utc), "DATETIME_FORMAT"),
             "user": user.get_username()}, None),
