@@ -1,11 +1,18 @@
 from django.contrib import admin
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+
+from cami.languages import localized
 
 from .models import ActionPlan, Activity, Footnote, PlanElement, PlanImport, PriorityScaleValue
 
 
-class ActivityInline(admin.TabularInline):
+# Plan texts are entered in each language side by side (text [en], text [ru]): TranslationAdmin puts each
+# language's field where the text was. Its tabbed variant is not used: it loads jQuery UI from outside.
+
+
+class ActivityInline(TranslationTabularInline):
     """Activities under an outline element (fk_name set per level in subclasses)."""
 
     model = Activity
@@ -51,9 +58,9 @@ class PriorityScaleValueInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(TranslationAdmin):
     list_display = ["short_title", "slug", "species_scientific_name", "period_start", "period_end", "document_symbol"]
-    search_fields = ["title", "short_title", "slug", "species_common_name", "species_scientific_name"]
+    search_fields = [*localized("title", "short_title", "species_common_name"), "slug", "species_scientific_name"]
     filter_horizontal = ["range_states"]
     readonly_fields = ["slug"]
     inlines = [PriorityScaleValueInline]
@@ -76,11 +83,11 @@ class PlanImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanElement)
-class PlanElementAdmin(admin.ModelAdmin):
+class PlanElementAdmin(TranslationAdmin):
     list_display = ["__str__", "plan", "level", "code", "short_title", "conservation_unit"]
     list_filter = ["plan", "level"]
     list_select_related = ["plan", "conservation_unit"]
-    search_fields = ["code", "title"]
+    search_fields = ["code", *localized("title")]
     autocomplete_fields = ["parent", "conservation_unit", "footnotes", "linked_activities", "linked_elements"]
     ordering = ["plan", "position"]
 
@@ -98,11 +105,11 @@ class PlanElementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(TranslationAdmin):
     list_display = ["code", "kind", "plan", "short_text", "priority", "priority_level", "conservation_unit", "timeline"]
     list_filter = ["plan", "kind", "priority_level", "conservation_unit", "countries"]
     list_select_related = ["plan", "conservation_unit"]
-    search_fields = ["code", "key", "text", "actor", "indicator"]
+    search_fields = ["code", "key", *localized("text", "actor", "indicator")]
     autocomplete_fields = [
         "section", "theme", "objective", "result", "conservation_unit", "countries", "footnotes",
         "linked_activities", "linked_elements",
@@ -125,7 +132,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Footnote)
-class FootnoteAdmin(admin.ModelAdmin):
+class FootnoteAdmin(TranslationAdmin):
     list_display = ["number", "plan", "text"]
     list_filter = ["plan"]
-    search_fields = ["text"]
+    search_fields = localized("text")

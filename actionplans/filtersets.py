@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cami.filters import WholeNumberFilter
+from cami.languages import any_language_contains
 from conservation_units.models import Country
 
 from .models import ActionPlan, Activity
@@ -41,7 +42,8 @@ class ActivityFilterSet(django_filters.FilterSet):
         field_name="target_year", lookup_expr="lte", label=_("Target year to")
     )
     search = django_filters.CharFilter(
-        method="filter_search", label=_("Search"), help_text=_("Words in the code, text, actor or indicator.")
+        method="filter_search", label=_("Search"),
+        help_text=_("Words in the code, text, actor or indicator, in English or a translation."),
     )
 
     class Meta:
@@ -55,7 +57,4 @@ class ActivityFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(code__icontains=value) | Q(text__icontains=value) | Q(actor__icontains=value)
-            | Q(indicator__icontains=value)
-        )
+        return queryset.filter(Q(code__icontains=value) | any_language_contains(value, "text", "actor", "indicator"))

@@ -9,7 +9,11 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+from modeltranslation.fields import TranslationField
+
+from cami.languages import ORIGINAL_LANGUAGE
 
 from .models import ActionPlan, PlanImport
 from .plan_workbook.apply import PlanChange, PlanImportError, PlanWriter
@@ -61,14 +65,18 @@ def action_plan_load(*, slug: str, update: bool = False, directory: Path | None 
 
 
 def _load_fixture(path: Path, collect_keys_of: str = "") -> set[str]:
-    """Save every object of a fixture after validating it; return the keys of one model's rows."""
+    """Save every object of a fixture after validating it; return the keys of one model's rows.
+
+    The fixtures hold the printed English texts: read with English active (a text given as ``text``
+    lands in ``text_en``), and a row already there keeps its translations, which fixtures never hold.
+    """
     keys: set[str] = set()
     deferred = []
-    with path.open(encoding="utf-8") as stream:
+    with path.open(encoding="utf-8") as stream, translation.override(ORIGINAL_LANGUAGE):
         for item in serializers.deserialize("json", stream, handle_forward_references=True):
             instance = item.object
             instance.full_clean(validate_unique=False, validate_constraints=False)
-            item.save()
+            item.save(**_keeping_translations(instance))
             if item.deferred_fields:
                 deferred.append(item)
             if collect_keys_of and instance._meta.label_lower == collect_keys_of:
@@ -76,6 +84,18 @@ def _load_fixture(path: Path, collect_keys_of: str = "") -> set[str]:
     for item in deferred:
         item.save_deferred_fields()
     return keys
+
+
+def _keeping_translations(instance) -> dict:
+    """Save arguments that leave the other languages' columns of a row already in the database alone.
+
+    Fixtures carry no primary keys: an instance has one when its natural key found the row."""
+    if instance.pk is None:
+        return {}
+    return {"update_fields": [
+        field.name for field in instance._meta.concrete_fields
+        if not field.primary_key and not (isinstance(field, TranslationField) and field.language != ORIGINAL_LANGUAGE)
+    ]}
 
 
 # --- Plan workbooks --------------------------------------------------------------------------------

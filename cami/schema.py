@@ -17,7 +17,8 @@ by what the operation has:
 
 A status a view already declares with only a description (``OpenApiResponse(description=...)``)
 keeps the description and gets the body. Every single-valued query parameter is marked
-`allowEmptyValue`: an empty one is as if it were not given, everywhere.
+`allowEmptyValue`: an empty one is as if it were not given, everywhere. Every operation takes `lang`
+(cami.middleware.ApiLanguageMiddleware): the language of plan texts and messages.
 
 ``tests/api_schema/test_schemathesis.py`` holds every operation to this schema.
 """
@@ -26,7 +27,7 @@ from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import build_array_type, build_basic_type, build_object_type
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -93,8 +94,20 @@ ERRORS = {
 }
 
 
+LANG = OpenApiParameter(
+    "lang", OpenApiTypes.STR, OpenApiParameter.QUERY,
+    description=_("Language of plan texts (titles, `text`, `actor`, `indicator`, unit names, footnotes) and of "
+                  "messages: `en` or `ru`. A text not translated into it is in English, the original (each "
+                  "activity's `text_language` says which). Without it, the Accept-Language header decides; "
+                  "another value is ignored."),
+)
+
+
 class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's AutoSchema, with the errors each operation can answer (see the module)."""
+    """drf-spectacular's AutoSchema, with the errors each operation can answer and `lang` (see the module)."""
+
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), LANG]
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cami.languages import localized
+
 from . import services
 from .models import Assignment, CountryReport, Evidence, Profile, ProgressChange, ProgressReport, ReportEvent, ReportingRound
 
@@ -123,7 +125,7 @@ class ProgressReportAdmin(admin.ModelAdmin):
                     "updated_at"]
     list_filter = ["status", "country_report__state", "country_report__round", "country_report__country"]
     list_select_related = ["activity__plan", "country_report__country", "country_report__round", "updated_by"]
-    search_fields = ["activity__code", "activity__text", "narrative", "obstacles"]
+    search_fields = ["activity__code", *localized("activity__text"), "narrative", "obstacles"]
     inlines = [EvidenceInline, ProgressChangeInline]
     # What the model's ordering used to give: newest round first, then country and the plan's order.
     ordering = ["-country_report__round__opens_on", "-country_report__round_id", "country_report__country__name",

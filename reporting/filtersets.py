@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from actionplans.filtersets import ActivityFilterSet
 from actionplans.models import ActionPlan, Activity
 from cami.filters import WholeNumberFilter
+from cami.languages import any_language_contains
 from conservation_units.models import Country
 
 from . import rules
@@ -66,7 +67,7 @@ class ProgressReportFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(activity__code__icontains=value) | Q(activity__text__icontains=value)
+            Q(activity__code__icontains=value) | any_language_contains(value, "activity__text")
             | Q(narrative__icontains=value) | Q(obstacles__icontains=value)
         )
 

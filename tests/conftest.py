@@ -61,3 +61,13 @@ def _country_codes_from_the_start():
     from tests.factories import CountryFactory
 
     CountryFactory.reset_sequence()
+
+
+@pytest.fixture(autouse=True)
+def _english_until_a_request_asks_otherwise():
+    """Each test starts in English, whatever language an earlier test's request activated in this thread:
+    a translated field set by its original name (``text=``) is stored in the active language's column."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from actionplans.models import ActionPlan, Activity, Footnote, PlanElement
 from actionplans.selectors import OutlineNode
+from cami.languages import language_codes, shown_language
 from cami.parsing import parse_int
 
 
@@ -31,11 +32,15 @@ class ActivitySerializer(serializers.HyperlinkedModelSerializer):
     cami_pow = serializers.ListField(child=serializers.CharField(), read_only=True)
     footnotes = FootnoteSerializer(many=True, read_only=True)
     html_url = serializers.SerializerMethodField(help_text="The activity's page.")
+    text_language = serializers.SerializerMethodField(
+        help_text="Language of `text`: the one asked for (`?lang=`, Accept-Language) where the tracker holds the "
+                  "text in it, else `en`, the original as printed. `actor`, `indicator` and titles are each "
+                  "served the same way, each on its own.")
 
     class Meta:
         model = Activity
         fields = [
-            "id", "url", "html_url", "plan", "kind", "code", "text", "section", "theme", "objective", "result",
+            "id", "url", "html_url", "plan", "kind", "code", "text", "text_language", "section", "theme", "objective", "result",
             "conservation_unit", "priority", "priority_scale", "priority_level", "actor", "indicator",
             "timeline", "target_year", "budget", "budget_usd", "budget_basis", "cami_pow", "applicability",
             "countries", "footnotes", "editorial_note",
@@ -65,6 +70,10 @@ class ActivitySerializer(serializers.HyperlinkedModelSerializer):
     def get_countries(self, activity):
         # Prefetched in code order by Activity.objects.with_related(): no query per row.
         return [country.code for country in activity.countries.all()]
+
+    @extend_schema_field(serializers.ChoiceField(choices=language_codes()))
+    def get_text_language(self, activity):
+        return shown_language(activity, "text")
 
     @extend_schema_field(serializers.URLField())
     def get_html_url(self, activity):

@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from cami.languages import ORIGINAL_LANGUAGE, translated_fields
 
 from actionplans.models import ActionPlan, Activity, Footnote, PlanElement, PriorityScaleValue
 from actionplans.references import ReferenceResolver
@@ -60,6 +63,7 @@ class PlanWriter:
         self.resolver = None
         self.scale_values = []
         self.new_links: dict = {}  # through model -> rows of the many-to-many links of new rows
+        self.stored_translations = 0  # non-empty <column>_<language> cells stored
 
     def counts(self) -> dict[str, int]:
         return {"activities": len(self.data.activities), "outline elements": len(self.data.elements),
@@ -68,11 +72,22 @@ class PlanWriter:
     def warnings(self) -> list[str]:
         warnings = [_("A reference to nothing in the plan, kept as text: %(where)s") % {"where": where}
                     for where in self.resolver.unresolved]
-        if self.data.translations:
-            warnings.append(_("%(count)s texts in other languages were read and not stored (translations are not "
-                              "stored yet).") % {"count": self.data.translations})
+        unstored = self.data.translations - self.stored_translations
+        if unstored:
+            warnings.append(_("%(count)s texts in other languages were read and not stored: timelines, budgets and "
+                              "country names are kept in English only.") % {"count": unstored})
         return warnings
 
+    def translated(self, obj, translations: dict[str, str]) -> dict[str, str]:
+        """The texts in other languages that ``obj`` has a column for (``text_ru``), to set with the others."""
+        fields = {f"{name}_{language}" for name in translated_fields(type(obj))
+                  for language in fmt.translation_languages()}
+        stored = {name: value for name, value in translations.items() if name in fields}
+        self.stored_translations += sum(1 for value in stored.values() if value.strip())
+        return stored
+
+    # The workbook's main columns are the English originals: ``activity.text = ...`` writes text_en.
+    @translation.override(ORIGINAL_LANGUAGE)
     def write(self) -> ActionPlan:
         slug = self.data.fields["slug"]
         plan = ActionPlan.objects.select_for_update().filter(slug=slug).first()
@@ -120,6 +135,8 @@ class PlanWriter:
     def _set(self, obj, sheet: str, key: str, values: dict):
         for name, new in values.items():
             old = getattr(obj, name)
+            if old is None and new == "":
+                continue  # no translation yet, and an empty cell for it
             if old != new:
                 if obj.pk:
                     self.changes.append(PlanChange(sheet, key, name, old, new))
@@ -189,6 +206,7 @@ class PlanWriter:
     def _plan(self, plan: ActionPlan, countries) -> ActionPlan:
         existed, since = plan.pk is not None, len(self.changes)
         fields = {name: self.data.fields[name] for name in PLAN_MODEL_FIELDS}
+        fields.update(self.translated(plan, self.data.field_translations))
         self._set(plan, fmt.PLAN, plan.slug or fields["slug"], fields)
         self._save(plan, fmt.PLAN, None, since=since)
         range_states = [countries[row.code] for row in self.data.countries if row.range_state]
@@ -212,7 +230,8 @@ class PlanWriter:
         footnotes = {}
         for number, text in self.data.footnotes.items():
             footnote, since = existing.get(number) or Footnote(plan=plan, number=number), len(self.changes)
-            self._set(footnote, fmt.FOOTNOTES, str(number), {"text": text})
+            self._set(footnote, fmt.FOOTNOTES, str(number), {
+                "text": text, **self.translated(footnote, self.data.footnote_translations.get(number, {}))})
             self._save(footnote, fmt.FOOTNOTES, None, since=since)
             footnotes[number] = footnote
         return footnotes
@@ -225,7 +244,8 @@ class PlanWriter:
             existed, since = unit.pk is not None, len(self.changes)
             self._set(unit, fmt.UNITS, str(row.number), {
                 "name": row.name, "kind": row.kind, "hotspot_id": row.hotspot_id, "subspecies": row.subspecies,
-                "geographic_area": row.geographic_area, "countries_as_printed": row.countries_as_printed})
+                "geographic_area": row.geographic_area, "countries_as_printed": row.countries_as_printed,
+                **self.translated(unit, row.translations)})
             self._save(unit, fmt.UNITS, row.row, since=since)
             self._set_m2m(unit, fmt.UNITS, str(row.number), "countries", [countries[c] for c in row.countries], existed)
             units[row.number] = unit
@@ -245,7 +265,8 @@ class PlanWriter:
             element = existing.get(key) or PlanElement(plan=plan, level=row.level, code=row.code)
             existed, since = element.pk is not None, len(self.changes)
             label = f"{row.level} {row.code}"
-            self._set(element, fmt.OUTLINE, label, {"title": row.title, "position": position})
+            self._set(element, fmt.OUTLINE, label, {
+                "title": row.title, "position": position, **self.translated(element, row.translations)})
             self._set_fk(element, fmt.OUTLINE, label, "parent", parent)
             self._set_fk(element, fmt.OUTLINE, label, "conservation_unit", units.get(row.conservation_unit))
             self._save(element, fmt.OUTLINE, row.row, since=since)
@@ -272,7 +293,7 @@ class PlanWriter:
                 "kind": row.kind, "code": row.code, "position": position, "text": row.text,
                 "priority": row.priority, "actor": row.actor, "indicator": row.indicator, "timeline": row.timeline,
                 "budget": row.budget, "cami_pow": row.cami_pow, "applicability": row.applicability,
-                "editorial_note": row.editorial_note})
+                "editorial_note": row.editorial_note, **self.translated(activity, row.translations)})
             for level in OUTLINE_FK_LEVELS:
                 code = row.outline.get(level)
                 self._set_fk(activity, fmt.ACTIVITIES, row.key, level, elements[(level, code)] if code else None)

@@ -54,6 +54,7 @@ class UnitRow:
     subspecies: str
     geographic_area: str
     row: int = 0
+    translations: dict[str, str] = field(default_factory=dict)  # {"name_ru": ...}: <column>_<language> cells
 
 
 @dataclass
@@ -65,6 +66,7 @@ class ElementRow:
     conservation_unit: int | None
     footnotes: list[int]
     row: int = 0
+    translations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,6 +89,7 @@ class ActivityRow:
     editorial_note: str
     row: int = 0
     outline: dict[str, str] = field(default_factory=dict)  # code of its section, theme, objective, result
+    translations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -99,7 +102,11 @@ class PlanData:
     elements: list[ElementRow] = field(default_factory=list)
     activities: list[ActivityRow] = field(default_factory=list)
     footnotes: dict[int, str] = field(default_factory=dict)
-    translations: int = 0  # non-empty <column>_<language> cells, read and not stored yet
+    translations: int = 0  # non-empty <column>_<language> cells read
+    # The other languages' texts of the plan's fields ({"title_ru": ...}) and footnotes ({number: {"text_ru": ...}});
+    # the other rows hold theirs (their translations).
+    field_translations: dict[str, str] = field(default_factory=dict)
+    footnote_translations: dict[int, dict] = field(default_factory=dict)
     fingerprints: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, key) -> digest at export
 
     def root_of(self, level: str, code: str) -> str:

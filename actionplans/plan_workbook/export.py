@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from django.utils import translation
 from openpyxl.styles import Alignment, Font
 
 from actionplans import normalise
+from cami.languages import ORIGINAL_LANGUAGE, translated_fields
 from actionplans.models import ActionPlan, Activity
 from conservation_units.models import Country
 
@@ -68,13 +70,27 @@ def _cell_value(value):
 
 
 def _translated(sheet_name: str, values: dict) -> list:
-    """One row: each column's value, then empty translations."""
+    """One row: each column's value, then the same text in each other language (empty where there is none)."""
     row = []
     for column in fmt.COLUMNS[sheet_name]:
         row.append(values.get(column.name, ""))
         if column.translated:
-            row += [""] * len(fmt.translation_languages())
+            row += [values.get(f"{column.name}_{language}", "") for language in fmt.translation_languages()]
     return row
+
+
+def _translations(obj) -> dict[str, str]:
+    """The texts in other languages the tracker holds for ``obj`` ({"text_ru": ...}).
+
+    Only those that are there: a row without any keeps the digest it had before translations were stored,
+    so a workbook exported then still corrects the plan."""
+    found = {}
+    for name in translated_fields(type(obj)):
+        for language in fmt.translation_languages():
+            value = getattr(obj, f"{name}_{language}", None)
+            if value:
+                found[f"{name}_{language}"] = value
+    return found
 
 
 @dataclass
@@ -106,12 +122,13 @@ def _digest(values) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 
+@translation.override(ORIGINAL_LANGUAGE)  # the main columns hold the English originals, whoever exports
 def plan_rows(plan: ActionPlan) -> PlanRows:
     """The plan's rows as the workbook holds them, in a constant number of queries."""
     plan = ActionPlan.objects.prefetch_related("range_states").get(pk=plan.pk)
     range_states = sorted(plan.range_states.all(), key=lambda country: country.code)
     fields = {name: getattr(plan, name) for name, _help in fmt.PLAN_FIELDS if name != "languages"}
-    fields["languages"] = "en"
+    fields.update(_translations(plan))
     sheets = {name: [] for name in fmt.DATA_SHEETS if name != fmt.PLAN}
     others = Country.objects.filter(conservation_units__plan=plan).exclude(action_plans=plan).distinct()
     for country in range_states + sorted(others, key=lambda country: country.code):
@@ -126,6 +143,7 @@ def plan_rows(plan: ActionPlan) -> PlanRows:
             "number": unit.number, "name": unit.name, "kind": unit.kind, "countries": _codes(codes),
             "countries_as_printed": unit.countries_as_printed, "hotspot_id": unit.hotspot_id,
             "subspecies": unit.subspecies, "geographic_area": unit.geographic_area,
+            **_translations(unit),
         }))
     elements = plan.elements.select_related("parent", "conservation_unit").prefetch_related("footnotes")
     for element in elements.order_by("position"):
@@ -134,14 +152,24 @@ def plan_rows(plan: ActionPlan) -> PlanRows:
             "parent": _element_ref(element.parent),
             "conservation_unit": element.conservation_unit.number if element.conservation_unit else "",
             "footnotes": [footnote.number for footnote in element.footnotes.all()],
+            **_translations(element),
         }))
     all_states = {country.code for country in range_states}
     for activity in Activity.objects.filter(plan=plan).with_related().order_by("position"):
         sheets[fmt.ACTIVITIES].append((activity.key, _activity_values(activity, all_states, units)))
     for footnote in plan.footnotes.order_by("number"):
-        sheets[fmt.FOOTNOTES].append((str(footnote.number), {"number": footnote.number, "text": footnote.text}))
+        sheets[fmt.FOOTNOTES].append((str(footnote.number), {
+            "number": footnote.number, "text": footnote.text, **_translations(footnote)}))
+    fields["languages"] = ", ".join(_languages(fields, sheets))
     fields_with_states = {**fields, "range_states": sorted(all_states)}
     return PlanRows(fields_with_states, _scale_rows(plan), sheets)
+
+
+def _languages(fields: dict, sheets: dict) -> list[str]:
+    """The original's language, and each other language some text of the plan is given in."""
+    keys = set(fields).union(*(values for rows in sheets.values() for _key, values in rows))
+    return [ORIGINAL_LANGUAGE] + [language for language in fmt.translation_languages()
+                                  if any(key.endswith(f"_{language}") for key in keys)]
 
 
 def _fill(plan: ActionPlan, book, sheets: dict):
@@ -165,7 +193,7 @@ def _meta(book, rows: PlanRows):
 def _plan_rows(sheet, fields: dict, scale: list[list]):
     for name, _help in fmt.PLAN_FIELDS:
         value = fields.get(name, "")
-        row = [name, value] + [""] * len(fmt.translation_languages())
+        row = [name, value] + [fields.get(f"{name}_{language}", "") for language in fmt.translation_languages()]
         _row(sheet, row, font=None)
         sheet.cell(sheet.max_row, 1).font = BOLD
     sheet.append([])
@@ -217,4 +245,5 @@ def _activity_values(activity: Activity, all_states: set[str], units: dict) -> d
         "conservation_unit": activity.conservation_unit.number if activity.conservation_unit else "",
         "footnotes": [footnote.number for footnote in activity.footnotes.all()],
         "editorial_note": activity.editorial_note,
+        **_translations(activity),
     }

@@ -46,6 +46,17 @@ def translation_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES[1:]]
 
 
+def translations_of(values: dict, column: str = "", field: str = "") -> dict[str, str]:
+    """A row's ``<column>_<language>`` cells, empty ones included (an emptied cell clears the text), by
+    model field: ``{"text_ru": ...}``; on the Plan sheet ``column="value"`` and ``field`` the plan's field."""
+    found = {}
+    for name, value in values.items():
+        for language in translation_languages():
+            if name.endswith(f"_{language}") and (not column or name == f"{column}_{language}"):
+                found[f"{field or name[:-len(language) - 1]}_{language}"] = value
+    return found
+
+
 # Plan sheet: a table of fields (field, value) above a blank row, then the priority scale table.
 PLAN_COLUMNS = (
     Column("field", _("The name of the plan's field (do not change).")),
@@ -187,7 +198,8 @@ def instructions() -> list[tuple[str, str]]:
             "texts (Activity 1.1.4, R 5.1, see 10.5)."))),
         (str(_("Translations")), str(_(
             "A text column may be followed by the same text in another language: <column>_ru (text_ru, "
-            "title_ru). They are read but not stored yet."))),
+            "title_ru). Where it is empty, pages show the English original. Timelines, budgets and country "
+            "names are kept in English only: those columns are read and not stored."))),
     ]
     for sheet in DATA_SHEETS:
         for column in COLUMNS[sheet]:

@@ -216,6 +216,7 @@ class _Reader:
                 continue
             rows_of[name] = number
             self.data.fields[name] = values.get("value", "")
+            self.data.field_translations.update(fmt.translations_of(values, column="value", field=name))
         for name in sorted(known - rows_of.keys()):
             self.error(_("The field “%(name)s” is missing: add a row with “%(name)s” in the column field.")
                        % {"name": name}, fmt.PLAN, len(field_rows) + 2, "field")
@@ -308,6 +309,7 @@ class _Reader:
             if footnote in self.data.footnotes:
                 self.error(_("Footnote %(n)s is listed twice.") % {"n": footnote}, fmt.FOOTNOTES, number, "number")
             self.data.footnotes[footnote] = values.get("text", "")
+            self.data.footnote_translations[footnote] = fmt.translations_of(values)
 
     def _countries(self, rows):
         codes = set()
@@ -357,7 +359,7 @@ class _Reader:
             self.data.units.append(UnitRow(
                 unit_number, values.get("name", ""), kind, countries, values.get("countries_as_printed", ""),
                 values.get("hotspot_id", "").strip(), values.get("subspecies", ""), values.get("geographic_area", ""),
-                row=number))
+                row=number, translations=fmt.translations_of(values)))
 
     def _unit(self, sheet, number, values) -> int | None:
         unit = self._number(sheet, number, values, "conservation_unit", required=False)
@@ -415,7 +417,8 @@ class _Reader:
             keys[(level, code)] = number
             self.data.elements.append(ElementRow(
                 level, code, values.get("title", ""), None, self._unit(fmt.OUTLINE, number, values),
-                self._footnote_list(fmt.OUTLINE, number, values), row=number))
+                self._footnote_list(fmt.OUTLINE, number, values), row=number,
+                translations=fmt.translations_of(values)))
         parents = dict(rows)
         for element in self.data.elements:
             text = parents[element.row].get("parent", "").strip()
@@ -502,7 +505,8 @@ class _Reader:
             budget=values.get("budget", ""),
             cami_pow=[item for item in re.split(r"\s*,\s*", values.get("cami_pow", "").strip()) if item],
             applicability=values.get("applicability", ""), countries=countries, parent=parent,
-            conservation_unit=unit, footnotes=footnotes, editorial_note=values.get("editorial_note", ""), row=number)
+            conservation_unit=unit, footnotes=footnotes, editorial_note=values.get("editorial_note", ""), row=number,
+            translations=fmt.translations_of(values))
         activity.outline.update(outline)
         return activity
 

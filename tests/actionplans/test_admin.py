@@ -32,7 +32,9 @@ def _change_form_data(activity, **changes):
         "countries": [c.pk for c in activity.countries.all()],
     }
     data.update(changes)
-    return data
+    # The admin enters each text per language (text_en, text_ru): the English original is text_en.
+    translated = ("text", "actor", "indicator", "editorial_note", "applicability")
+    return {f"{name}_en" if name in translated else name: value for name, value in data.items()}
 
 
 def test_staff_can_correct_a_typo_in_an_activity(staff_client, activity):

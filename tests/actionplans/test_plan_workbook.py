@@ -367,11 +367,18 @@ def test_a_fresh_export_carries_the_tracker_s_change_and_corrects_another_row(re
     assert Activity.objects.get(plan__slug="argali", key="2.1").text == "Edited in the admin"
 
 
-def test_translations_are_read_and_not_stored_yet(workbooks):
-    data = edit(workbooks["argali"], lambda book: set_cell(book, fmt.ACTIVITIES, 2, "text_ru", "Разработать планы"))
-    result = action_plan_import(source=data, imported_by=None, file_name="x.xlsx")
-    assert result.outcome == "unchanged"
-    assert result.warnings == ["1 texts in other languages were read and not stored (translations are not stored yet)."]
+def test_translations_are_stored_except_those_kept_in_english_only(workbooks):
+    def translate(book):  # the test's own sample texts: the real plans have no Russian
+        set_cell(book, fmt.ACTIVITIES, 2, "text_ru", "Разработать планы")
+        set_cell(book, fmt.ACTIVITIES, 2, "timeline_ru", "2025 год")
+
+    result = action_plan_import(source=edit(workbooks["argali"], translate), imported_by=None, file_name="x.xlsx")
+    assert result.outcome == "corrected"
+    [change] = result.changes
+    assert (change.field, change.old, change.new) == ("text_ru", None, "Разработать планы")
+    assert result.warnings == ["1 texts in other languages were read and not stored: timelines, budgets and country "
+                               "names are kept in English only."]
+    assert Activity.objects.get(plan__slug="argali", key=change.key).text_ru == "Разработать планы"
 
 
 def refused_correction(data) -> list[str]:
