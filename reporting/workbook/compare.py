@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from actionplans.models import Activity
@@ -166,7 +167,7 @@ class _Comparison:
 
     def _why_keys_edited(self, activity, cells, downloaded) -> str | None:
         code, text = cell_text(cells[COL["code"]]), cell_text(cells[COL["text"]])
-        if flat_text(code) != flat_text(cell_safe(activity.code)) or flat_text(text) != flat_text(cell_safe(activity.text)):
+        if flat_text(code) != flat_text(cell_safe(activity.code)) or flat_text(text) not in _texts_in_any_language(activity):
             return _("The code or text of %(activity)s differs from the tracker's: do not edit the grey columns. "
                      "If you did not, the activity was corrected after your download: download a fresh workbook."
                      ) % {"activity": activity}
@@ -236,3 +237,10 @@ def _shown(name: str, value) -> str:
     if name == "status":
         return str(ProgressReport.Status(value).label)
     return str(value)
+
+
+def _texts_in_any_language(activity) -> set[str]:
+    """The activity's text as a download may have written it: in the language of whoever downloaded, which
+    need not be the uploader's (a colleague in Russian, the Secretariat in English), flattened."""
+    texts = {getattr(activity, f"text_{language}", "") for language, _name in settings.LANGUAGES} | {activity.text}
+    return {flat_text(cell_safe(text)) for text in texts if text}

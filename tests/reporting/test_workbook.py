@@ -125,6 +125,24 @@ def test_untouched_rows_change_nothing_even_if_the_tracker_changed_them(client, 
         world["in_unit"].pk: "Secretariat's text", world["everywhere"].pk: ""}
 
 
+def test_a_workbook_downloaded_with_russian_plan_texts_is_read_in_an_english_session(client, world):
+    # The download writes each activity's text in the downloader's language; whoever uploads it may
+    # read the tracker in another. The grey text column matches the activity in either language.
+    activity = world["everywhere"]
+    activity.text_ru = "Обучать персонал охраняемых территорий"
+    activity.save(update_fields=["text_ru"])
+    profile = Profile.objects.create(user=world["focal_kz"], language="ru")
+    content = download(client, world)
+    assert row_of(open_book(content).worksheets[REPORTS_SHEET], activity)[workbook.COL["text"]].value == (
+        "Обучать персонал охраняемых территорий")
+    profile.language = "en"
+    profile.save(update_fields=["language"])
+    client.cookies["django_language"] = "en"
+    response = upload(client, world, fill(content, {activity: {"status": "Completed"}}))
+    assert response.status_code == 200 and not response.context["preview"].errors
+    assert [change.activity for change in response.context["preview"].changes] == [activity]
+
+
 def test_a_workbook_downloaded_in_russian_has_russian_labels_and_any_language_is_read(client, world):
     Profile.objects.create(user=world["focal_kz"], language="ru")
     save_in_browser(world, "everywhere", status="completed")
