@@ -13,10 +13,14 @@ USER = settings.AUTH_USER_MODEL
 
 
 class Profile(models.Model):
-    """What the tracker remembers about a user: the interface language they chose."""
+    """What the tracker remembers about a user: the interface language they chose, whether they want mail."""
 
     user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="profile", verbose_name=_("user"))
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    mail_on_workflow = models.BooleanField(
+        _("mail me about reports"), default=True,
+        help_text=_("A mail when a report is submitted, returned or validated, or drafting is handed to you."),
+    )
 
     class Meta:
         verbose_name = _("profile")

@@ -22,6 +22,7 @@ from .models import (
     Evidence,
     ProgressChange,
     ProgressReport,
+    ReportEvent,
     ReportingRound,
     sees_restricted_evidence,
 )
@@ -290,6 +291,18 @@ def recent_changes(user, *, limit=10):
                         "progress_report__country_report__round")
         .order_by("-changed_at", "-id")[:limit]
     )
+
+
+def recent_messages(user, *, limit=10):
+    """The workflow moves the user was (or would have been) mailed about, newest first: submissions for
+    the Secretariat; returns, with the comment, and validations for the people of the country."""
+    events = ReportEvent.objects.select_related("actor", "country_report__round__plan", "country_report__country")
+    if user.is_staff:
+        events = events.filter(action=ReportEvent.Action.SUBMITTED)
+    else:
+        events = events.filter(action__in=(ReportEvent.Action.RETURNED, ReportEvent.Action.VALIDATED),
+                               country_report__country__in=countries_of(user))
+    return events.order_by("-at", "-id")[:limit]
 
 
 def reported_count() -> Count:

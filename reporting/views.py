@@ -24,7 +24,7 @@ from conservation_units.models import Country
 
 from . import permissions, rules, selectors, services
 from .forms import EvidenceForm, HandOverForm, ProgressForm, ReturnForm, RoundForm
-from .models import Assignment, CountryReport, Evidence, ProgressReport, ReportingRound
+from .models import Assignment, CountryReport, Evidence, Profile, ProgressReport, ReportingRound
 from .services import ProgressInput, StaleEdit
 
 
@@ -50,6 +50,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             cards=selectors.home_cards(user),
             recent=selectors.recent_changes(user),
+            messages_list=selectors.recent_messages(user),
             role=permissions.user_role(user),
             queue=selectors.validation_queue() if user.is_staff else None,
             **kwargs,
@@ -431,7 +432,8 @@ class AccountView(LoginRequiredMixin, TemplateView):
             assignments=assignments, token=Token.objects.filter(user=user).first(), role=permissions.user_role(user),
             hand_over_forms=[(country, kwargs.pop(f"form_{country.code}", None) or HandOverForm(country=country,
                               prefix=country.code)) for country in focal_countries],
-            handed=handed, **kwargs,
+            handed=handed, mail_on_workflow=getattr(Profile.objects.filter(user=user).first(), "mail_on_workflow", True),
+            **kwargs,
         )
 
     def post(self, request):
@@ -439,6 +441,12 @@ class AccountView(LoginRequiredMixin, TemplateView):
             return self._hand_over(request, request.POST["hand_over"])
         if "take_back" in request.POST:
             return self._take_back(request, request.POST["take_back"])
+        if "mail_on_workflow" in request.POST:
+            wanted = request.POST["mail_on_workflow"] == "on"
+            services.user_mail_preference_save(user=request.user, mail_on_workflow=wanted)
+            messages.success(request, _("You will be mailed when a report moves.") if wanted
+                             else _("You will no longer be mailed when a report moves."))
+            return redirect("reporting:account")
         if request.POST.get("token") == "create":
             services.api_token_issue(user=request.user)
             messages.success(request, _("A new API token was issued; the old one no longer works."))

@@ -8,7 +8,9 @@ channel's one write path, and the workbook's batch of them), ``evidence``, ``wor
 withdraw, validate, return), ``report_state`` (the country report's row lock and moves, shared by the
 three before), ``hand_over``, ``account``, ``common``. Callers use the names here (``services.X``).
 """
-from .account import api_token_get_or_issue, api_token_issue, api_token_revoke, user_language_save
+from .account import (
+    api_token_get_or_issue, api_token_issue, api_token_revoke, user_language_save, user_mail_preference_save,
+)
 from .common import TRACKED_FIELDS, ReportExists, StaleEdit
 from .evidence import evidence_add, evidence_remove
 from .hand_over import drafting_hand_over, drafting_take_back
@@ -25,5 +27,6 @@ __all__ = [
     "api_token_issue", "api_token_revoke", "country_report_return", "country_report_submit",
     "country_report_validate", "country_report_withdraw", "drafting_hand_over", "drafting_take_back", "evidence_add",
     "evidence_remove", "progress_report_confirm", "progress_report_record", "round_close", "round_open",
-    "round_reopen", "user_language_save", "why_nothing_to_submit", "workbook_changes_apply",
+    "round_reopen", "user_language_save", "user_mail_preference_save", "why_nothing_to_submit",
+    "workbook_changes_apply",
 ]

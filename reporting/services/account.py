@@ -45,3 +45,7 @@ def user_language_save(*, user, language: str) -> Profile:
     return profile
 
 
+def user_mail_preference_save(*, user, mail_on_workflow: bool) -> Profile:
+    """Whether ``user`` is mailed when a report moves or drafting is handed to them (notifications.py)."""
+    profile, _created = Profile.objects.update_or_create(user=user, defaults={"mail_on_workflow": mail_on_workflow})
+    return profile

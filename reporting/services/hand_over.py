@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import permissions
+from .. import notifications, permissions
 
 
 def drafting_hand_over(*, granted_by, colleague, country, plan, conservation_unit=None, activity_codes=()):
@@ -35,6 +35,7 @@ def drafting_hand_over(*, granted_by, colleague, country, plan, conservation_uni
         assignment.full_clean()
         assignment.save()
         assignment.activities.set(activities)
+        notifications.drafting_handed_over(assignment)
     return assignment
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .. import permissions
+from .. import notifications, permissions
 from ..models import CountryReport, ReportEvent
 from .common import deny_if
 from .report_state import locked_country_report, move_report
@@ -39,6 +39,7 @@ def _transition(*, country_report: CountryReport, user, action: str, state: str,
         if before:
             before(country_report)
         move_report(country_report, state, action, user, comment)
+        notifications.report_moved(country_report, action=action, actor=user, comment=comment)
     return country_report
 
 
