@@ -174,6 +174,9 @@ class ReportingRound(models.Model):
                 condition=Q(due_on__gte=models.F("opens_on")), name="%(app_label)s_%(class)s_due_after_opening",
                 violation_error_message=DUE_BEFORE_OPENING,
             ),
+            # A round is named by its title wherever it is chosen (filters, exports, the workbook's "for
+            # the round X, not X"): two alike would be told apart by nobody.
+            models.UniqueConstraint(fields=["plan", "title"], name="%(app_label)s_%(class)s_title_unique_per_plan"),
             # Carry-over and the focal points' home page assume one open round per plan.
             models.UniqueConstraint(
                 fields=["plan"], condition=Q(status="open"), name="%(app_label)s_%(class)s_one_open_per_plan"

@@ -52,6 +52,9 @@ def round_open(*, plan, title: str, opens_on: datetime.date, due_on: datetime.da
     with transaction.atomic():
         _lock_plan(plan.pk)
         _plan_has_open_round(plan, message)
+        if ReportingRound.objects.filter(plan=plan, title=title).exists():
+            raise ValidationError({"title": _("%(plan)s already has a round titled “%(title)s”: give this one "
+                                              "another title, e.g. with its year.") % {"plan": plan, "title": title}})
         round = ReportingRound(plan=plan, title=title, opens_on=opens_on, due_on=due_on, opened_by=opened_by)
         round.full_clean()
         _save_round(round, message)

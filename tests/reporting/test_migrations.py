@@ -172,3 +172,23 @@ def test_without_reopened_reports_0006_migrates_silently(world, before_reopened,
     migrate(REOPENED_STATE)
     assert REOPENED_STATE in applied()
     assert capsys.readouterr().err == ""
+
+
+BEFORE_UNIQUE_TITLES = ("reporting", "0007_profile_mail_on_workflow")
+
+
+@pytest.fixture
+def before_unique_titles(world):
+    yield from _stepped_back_to(BEFORE_UNIQUE_TITLES)
+
+
+def test_rounds_sharing_a_title_get_their_dates_before_titles_become_unique(world, before_unique_titles):
+    from reporting.models import ReportingRound
+
+    first = world["round"]  # "2026 report", opened 2026-01-01
+    ReportingRound.objects.filter(pk=first.pk).update(status="closed")
+    twin = ReportingRound.objects.create(plan=world["plan"], title=first.title, opens_on=datetime.date(2026, 9, 1),
+                                         due_on=datetime.date(2026, 12, 1))
+    migrate(("reporting", "0008_round_title_unique_per_plan"))
+    titles = dict(ReportingRound.objects.values_list("pk", "title"))
+    assert titles == {first.pk: "2026 report", twin.pk: f"2026 report (2026-09-01, #{twin.pk})"}

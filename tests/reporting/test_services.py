@@ -459,3 +459,12 @@ def test_a_long_title_given_is_refused_naming_title(world):
         services.evidence_add(report=report, user=world["focal_kz"], title="t" * 201, visibility="public",
                               url="https://example.org/x")
     assert list(error.value.message_dict) == ["title"]
+
+
+def test_a_plan_has_one_round_of_each_title(world):
+    services.round_close(round=world["round"], closed_by=world["secretariat"])
+    with pytest.raises(ValidationError) as refused:
+        services.round_open(plan=world["plan"], title="2026 report", opens_on=datetime.date(2026, 9, 1),
+                            due_on=datetime.date(2026, 12, 1), opened_by=world["secretariat"])
+    assert refused.value.message_dict == {"title": [
+        "Test plan already has a round titled “2026 report”: give this one another title, e.g. with its year."]}
