@@ -4,12 +4,15 @@ from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from reporting.country_admin import country_admin_site
+
 urlpatterns = [
     path("", include("actionplans.urls")),
     path("", include("reporting.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("country-admin/", country_admin_site.urls),  # focal points' and contributors' progress (reporting/country_admin.py)
     path("api/v1/", include("cami.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
