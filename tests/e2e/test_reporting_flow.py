@@ -368,3 +368,32 @@ def test_every_changed_row_is_saved_whichever_button_is_clicked(page, demo_site)
     expect(page.get_by_role("heading", level=1)).to_have_text("Measure 3.2 — Kazakhstan")
     page.locator(".breadcrumbs").get_by_role("link", name=re.compile("^Kazakhstan: ")).click()
     expect(page).to_have_url(re.compile(re.escape(unit_2) + "$"))
+
+
+def test_a_focal_point_corrects_a_status_in_the_country_admin(page, demo_site):
+    argali_round = demo_site["rounds"]["argali"]
+    measure = argali_measure("3.1")
+    record_status(username="focal-kz", round_id=argali_round, activity=measure, country="KZ", status="not_started")
+    report = progress_of(measure, "KZ")
+
+    sign_in(page, "focal-kz")
+    page.goto("/account/")
+    page.get_by_role("link", name="Your countries' reports in the admin").click()
+    page.get_by_role("link", name=re.compile("Progress reports")).first.click()
+    page.get_by_role("searchbox").fill("3.1")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("row").filter(has_text="Kazakhstan").get_by_role("link", name="Measure 3.1", exact=True).click()
+    page.get_by_label("Status").select_option(label="In progress")
+    page.get_by_label("What was done").fill("Two rangers trained in Aksu-Zhabagly")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    report.refresh_from_db()
+    assert (report.status, report.narrative, report.version) == ("in_progress", "Two rangers trained in Aksu-Zhabagly", 2)
+    assert report.changes.latest("version").source == "admin"
+
+    # Iran's focal point does not find Kazakhstan's report there, and cannot post to it.
+    sign_in(page, "focal-ir")
+    page.goto("/country-admin/reporting/progressreport/?q=3.1")
+    expect(page.get_by_role("row").filter(has_text="Kazakhstan")).to_have_count(0)
+    page.goto(f"/country-admin/reporting/progressreport/{report.pk}/change/")
+    expect(page.locator(".messagelist")).to_contain_text("doesn’t exist")
