@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cami.filters import WholeNumberFilter
 from conservation_units.models import Country
 
+from .editions import edition_lookup
 from .models import ActionPlan, Activity
 
 
@@ -15,6 +16,10 @@ class ActivityFilterSet(django_filters.FilterSet):
         label=_("Plan"), help_text=_("Plan slug, e.g. argali or persian-leopard."),
     )
     plan_id = WholeNumberFilter(field_name="plan_id", label=_("Plan (ID)"))
+    edition = django_filters.CharFilter(
+        method="filter_edition", label=_("Edition"),
+        help_text=_("Edition of the plan, by id or slug (e.g. draft); without it, each plan's current edition."),
+    )
     country = django_filters.ModelChoiceFilter(
         field_name="countries", to_field_name="code", queryset=Country.objects.all(),
         label=_("Country"), help_text=_("ISO 3166-1 alpha-2 code: activities that apply to this country."),
@@ -47,9 +52,29 @@ class ActivityFilterSet(django_filters.FilterSet):
     class Meta:
         model = Activity
         fields = [
-            "plan", "plan_id", "country", "country_id", "kind", "conservation_unit", "priority_level",
+            "plan", "plan_id", "edition", "country", "country_id", "kind", "conservation_unit", "priority_level",
             "section", "theme", "objective", "result", "target_year_min", "target_year_max", "search",
         ]
+
+    def __init__(self, *args, every_edition: bool = False, **kwargs):
+        """``every_edition``: no edition asked for means every edition (the exports, which pick per round)."""
+        super().__init__(*args, **kwargs)
+        self.every_edition = every_edition
+
+    @property
+    def qs(self):
+        """The filtered rows; no edition asked for: each plan's current edition (bound or not)."""
+        if not hasattr(self, "_edition_qs"):
+            queryset = super().qs
+            asked = self.is_bound and self.form.is_valid() and (self.form.cleaned_data.get("edition") or "").strip()
+            self._edition_qs = queryset if self.every_edition or asked else queryset.current()
+        return self._edition_qs
+
+    def filter_edition(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(edition__in=edition_lookup(value).values("pk"))
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -87,6 +87,7 @@ class ActivityRow:
     editorial_note: str
     row: int = 0
     outline: dict[str, str] = field(default_factory=dict)  # code of its section, theme, objective, result
+    key_given: bool = True  # False: the key cell was empty (the key is the code); a new edition proposes a match
 
 
 @dataclass

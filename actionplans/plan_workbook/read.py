@@ -502,7 +502,8 @@ class _Reader:
             budget=values.get("budget", ""),
             cami_pow=[item for item in re.split(r"\s*,\s*", values.get("cami_pow", "").strip()) if item],
             applicability=values.get("applicability", ""), countries=countries, parent=parent,
-            conservation_unit=unit, footnotes=footnotes, editorial_note=values.get("editorial_note", ""), row=number)
+            conservation_unit=unit, footnotes=footnotes, editorial_note=values.get("editorial_note", ""), row=number,
+            key_given=bool(values.get("key", "").strip()))
         activity.outline.update(outline)
         return activity
 
