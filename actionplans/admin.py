@@ -70,11 +70,9 @@ class PlanEditionAdmin(admin.ModelAdmin):
     list_display = ["plan", "number", "title", "slug", "created_at", "created_by"]
     list_filter = ["plan"]
     list_select_related = ["plan", "created_by"]
+    readonly_fields = ["plan", "number", "title", "slug", "created_at", "created_by", "source_import"]
 
     def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
