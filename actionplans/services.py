@@ -53,6 +53,10 @@ def action_plan_load(*, slug: str, update: bool = False, directory: Path | None 
     if not path.exists():
         raise ValidationError(f"No fixture for plan '{slug}' at {path}.")
     existed = ActionPlan.objects.filter(slug=slug).exists()
+    if existed and update and ActionPlan.objects.get(slug=slug).editions.count() > 1:
+        # The fixture holds the document as first printed; refreshing would reword the newer edition.
+        raise ValidationError(_("Plan '%(slug)s' has a newer edition than its fixture: correct it by importing a "
+                                "workbook (import_plan), not with --update.") % {"slug": slug})
     if existed and not update:
         plan = ActionPlan.objects.get(slug=slug)
         return PlanLoadResult(slug, "already loaded", plan.activities.current().count(), [])

@@ -211,3 +211,11 @@ def test_a_match_naming_no_activity_is_refused(workbook, tmp_path):
                      "--accept-matches", stdout=io.StringIO())
     assert "--match 3.1=9.99: the current edition has no activity 9.99." in str(error.value)
     assert "nothing was saved" in str(error.value)
+
+
+def test_refreshing_a_plan_with_a_newer_edition_from_its_fixture_is_refused(workbook, tmp_path):
+    _import_new_edition(workbook, tmp_path, "--accept-matches")
+    with pytest.raises(CommandError) as error:
+        call_command("load_plans", "--update", verbosity=0)
+    assert "Plan 'argali' has a newer edition than its fixture" in str(error.value)
+    assert Activity.objects.get(edition__number=2, key="1.1").text == REWORDED
