@@ -1,5 +1,7 @@
 """One FilterSet per resource, shared by the HTML lists and the API."""
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -10,13 +12,28 @@ from .editions import edition_lookup
 from .models import ActionPlan, Activity
 
 
+class EditionField(forms.CharField):
+    """An edition's id or slug; one no edition has is refused (a 400 naming the filter in the API)."""
+
+    def clean(self, value):
+        value = (super().clean(value) or "").strip()
+        if value and not edition_lookup(value).exists():
+            raise ValidationError(_("No edition “%(value)s”: give an edition's id or slug (e.g. draft)."),
+                                  code="invalid", params={"value": value})
+        return value
+
+
+class EditionFilter(django_filters.CharFilter):
+    field_class = EditionField
+
+
 class ActivityFilterSet(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
         field_name="plan", to_field_name="slug", queryset=ActionPlan.objects.all(),
         label=_("Plan"), help_text=_("Plan slug, e.g. argali or persian-leopard."),
     )
     plan_id = WholeNumberFilter(field_name="plan_id", label=_("Plan (ID)"))
-    edition = django_filters.CharFilter(
+    edition = EditionFilter(
         method="filter_edition", label=_("Edition"),
         help_text=_("Edition of the plan, by id or slug (e.g. draft); without it, each plan's current edition."),
     )

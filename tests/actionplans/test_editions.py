@@ -193,6 +193,9 @@ def test_the_old_edition_stays_readable_on_the_pages_and_the_api(argali, workboo
         old = api.get(url, {"plan": "argali", "edition": value, "page_size": 500}).json()
         assert old["count"] == 166
         assert {row["edition"]["current"] for row in old["results"]} == {False}
+    unknown = api.get(url, {"plan": "argali", "edition": "adopted-1999"})
+    assert (unknown.status_code, unknown.json()) == (
+        400, {"edition": ["No edition “adopted-1999”: give an edition's id or slug (e.g. draft)."]})
     detail = api.get(reverse("api:activity-detail", args=[removed.pk])).json()
     assert (detail["code"], detail["edition"]["title"]) == ("3.3", "Draft")
     listed = client.get(reverse("actionplans:activity_list"), {"plan": "argali", "edition": draft.pk, "search": "3.3"})
