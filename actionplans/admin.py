@@ -5,7 +5,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from cami.languages import localized
 
-from .models import ActionPlan, Activity, Footnote, PlanElement, PlanImport, PriorityScaleValue
+from .models import ActionPlan, Activity, Footnote, PlanEdition, PlanElement, PlanImport, PriorityScaleValue
 
 
 # Plan texts are entered in each language side by side (text [en], text [ru]): TranslationAdmin puts each
@@ -20,6 +20,10 @@ class ActivityInline(TranslationTabularInline):
     fields = ["code", "key", "kind", "text", "priority", "priority_scale", "actor", "timeline", "budget"]
     show_change_link = True
     ordering = ["position"]
+
+    def has_add_permission(self, request, obj=None):
+        # An activity belongs to an edition, which a workbook import makes (import_plan).
+        return False
 
 
 class SectionActivityInline(ActivityInline):
@@ -66,6 +70,22 @@ class ActionPlanAdmin(TranslationAdmin):
     inlines = [PriorityScaleValueInline]
 
 
+@admin.register(PlanEdition)
+class PlanEditionAdmin(admin.ModelAdmin):
+    """Editions are made by importing a workbook (import_plan --new-edition): read-only here."""
+
+    list_display = ["plan", "number", "title", "slug", "created_at", "created_by"]
+    list_filter = ["plan"]
+    list_select_related = ["plan", "created_by"]
+    readonly_fields = ["plan", "number", "title", "slug", "created_at", "created_by", "source_import"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PlanImport)
 class PlanImportAdmin(admin.ModelAdmin):
     """The record of every plan workbook import; written only by action_plan_import."""
@@ -107,17 +127,22 @@ class PlanElementAdmin(TranslationAdmin):
 @admin.register(Activity)
 class ActivityAdmin(TranslationAdmin):
     list_display = ["code", "kind", "plan", "short_text", "priority", "priority_level", "conservation_unit", "timeline"]
-    list_filter = ["plan", "kind", "priority_level", "conservation_unit", "countries"]
+    list_filter = ["plan", "edition", "kind", "priority_level", "conservation_unit", "countries"]
     list_select_related = ["plan", "conservation_unit"]
     search_fields = ["code", "key", *localized("text", "actor", "indicator")]
     autocomplete_fields = [
         "section", "theme", "objective", "result", "conservation_unit", "countries", "footnotes",
         "linked_activities", "linked_elements",
     ]
-    readonly_fields = ["priority_level", "target_year", "budget_usd", "budget_basis"]
-    ordering = ["plan__slug", "position"]
+    readonly_fields = ["edition", "continues", "priority_level", "target_year", "budget_usd", "budget_basis"]
+    ordering = ["plan__slug", "edition__number", "position"]
+
+    def has_add_permission(self, request):
+        # An activity belongs to an edition, which a workbook import makes (import_plan).
+        return False
     fieldsets = [
-        (None, {"fields": ["plan", "kind", "code", "key", "position", "text", "editorial_note"]}),
+        (None, {"fields": ["plan", "edition", "continues", "kind", "code", "key", "position", "text",
+                           "editorial_note"]}),
         (_("Place in the plan"), {"fields": ["section", "theme", "objective", "result", "conservation_unit"]}),
         (_("As printed"), {"fields": [
             "priority", "priority_scale", "actor", "indicator", "timeline", "budget", "cami_pow", "applicability",

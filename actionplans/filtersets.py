@@ -1,5 +1,7 @@
 """One FilterSet per resource, shared by the HTML lists and the API."""
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,23 @@ from cami.filters import WholeNumberFilter
 from cami.languages import any_language_contains
 from conservation_units.models import Country
 
+from .editions import edition_lookup
 from .models import ActionPlan, Activity
+
+
+class EditionField(forms.CharField):
+    """An edition's id or slug; one no edition has is refused (a 400 naming the filter in the API)."""
+
+    def clean(self, value):
+        value = (super().clean(value) or "").strip()
+        if value and not edition_lookup(value).exists():
+            raise ValidationError(_("No edition “%(value)s”: give an edition's id or slug (e.g. draft)."),
+                                  code="invalid", params={"value": value})
+        return value
+
+
+class EditionFilter(django_filters.CharFilter):
+    field_class = EditionField
 
 
 class ActivityFilterSet(django_filters.FilterSet):
@@ -16,6 +34,10 @@ class ActivityFilterSet(django_filters.FilterSet):
         label=_("Plan"), help_text=_("Plan slug, e.g. argali or persian-leopard."),
     )
     plan_id = WholeNumberFilter(field_name="plan_id", label=_("Plan (ID)"))
+    edition = EditionFilter(
+        method="filter_edition", label=_("Edition"),
+        help_text=_("Edition of the plan, by id or slug (e.g. draft); without it, each plan's current edition."),
+    )
     country = django_filters.ModelChoiceFilter(
         field_name="countries", to_field_name="code", queryset=Country.objects.all(),
         label=_("Country"), help_text=_("ISO 3166-1 alpha-2 code: activities that apply to this country."),
@@ -49,9 +71,29 @@ class ActivityFilterSet(django_filters.FilterSet):
     class Meta:
         model = Activity
         fields = [
-            "plan", "plan_id", "country", "country_id", "kind", "conservation_unit", "priority_level",
+            "plan", "plan_id", "edition", "country", "country_id", "kind", "conservation_unit", "priority_level",
             "section", "theme", "objective", "result", "target_year_min", "target_year_max", "search",
         ]
+
+    def __init__(self, *args, every_edition: bool = False, **kwargs):
+        """``every_edition``: no edition asked for means every edition (the exports, which pick per round)."""
+        super().__init__(*args, **kwargs)
+        self.every_edition = every_edition
+
+    @property
+    def qs(self):
+        """The filtered rows; no edition asked for: each plan's current edition (bound or not)."""
+        if not hasattr(self, "_edition_qs"):
+            queryset = super().qs
+            asked = self.is_bound and self.form.is_valid() and (self.form.cleaned_data.get("edition") or "").strip()
+            self._edition_qs = queryset if self.every_edition or asked else queryset.current()
+        return self._edition_qs
+
+    def filter_edition(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(edition__in=edition_lookup(value).values("pk"))
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

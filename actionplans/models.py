@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +11,8 @@ from . import normalise
 class ActionPlanQuerySet(models.QuerySet):
     def with_counts(self):
         return self.annotate(
-            activity_count=Count("activities", distinct=True),
+            activity_count=Count("activities", distinct=True,
+                                 filter=Q(activities__edition__in=PlanEdition.objects.current().values("pk"))),
             conservation_unit_count=Count("conservation_units", distinct=True),
         ).prefetch_related("range_states")
 
@@ -61,6 +62,64 @@ class ActionPlan(models.Model):
     @property
     def period(self):
         return f"{self.period_start}-{self.period_end}"
+
+    @property
+    def current_edition(self):
+        """The edition rounds open on and lists show by default: the highest number (None before any)."""
+        return self.editions.order_by("-number").first()
+
+
+class PlanEditionQuerySet(models.QuerySet):
+    def current(self):
+        """Each plan's current edition: the one no edition of the same plan numbers above."""
+        later = PlanEdition.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("number"))
+        return self.filter(~Exists(later))
+
+    def get_by_natural_key(self, plan_slug, number):
+        return self.get(plan__slug=plan_slug, number=number)
+
+
+class PlanEdition(models.Model):
+    """One version of a plan's activities, e.g. the Argali plan's "Draft" and "Adopted by the range states, 2026".
+
+    Rounds open on the plan's current edition (the highest number); the activities of older editions
+    keep their reports and pages. A new edition is made by importing a workbook with ``--new-edition``.
+    """
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="editions", verbose_name=_("plan"))
+    number = models.PositiveSmallIntegerField(_("number"), help_text=_("1 for the first edition, then 2, 3 ..."))
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("e.g. Draft, or Adopted by the range states, 2026.")
+    )
+    slug = models.SlugField(_("slug"), max_length=60, help_text=_("Names the edition in URLs and the API."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("created by"),
+    )
+    source_import = models.ForeignKey(
+        "actionplans.PlanImport", on_delete=models.PROTECT, null=True, blank=True, related_name="editions",
+        verbose_name=_("imported from"), help_text=_("The workbook import that made it; empty for the first edition."),
+    )
+
+    objects = PlanEditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("plan edition")
+        verbose_name_plural = _("plan editions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="%(app_label)s_%(class)s_unique_number"),
+            models.UniqueConstraint(fields=["plan", "slug"], name="%(app_label)s_%(class)s_unique_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan}: {self.title}"
+
+    def natural_key(self):
+        return (self.plan.slug, self.number)
+
+    natural_key.dependencies = ["actionplans.actionplan"]
 
 
 class PriorityScaleValueQuerySet(models.QuerySet):
@@ -120,6 +179,7 @@ class PlanImport(models.Model):
     class Outcome(models.TextChoices):
         CREATED = "created", _("Plan created")
         CORRECTED = "corrected", _("Current plan corrected")
+        NEW_EDITION = "new_edition", _("New edition")
         UNCHANGED = "unchanged", _("Nothing changed")
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="imports", verbose_name=_("plan"))
@@ -262,17 +322,26 @@ class ActivityQuerySet(models.QuerySet):
     def with_related(self):
         """Everything the lists, the API and the exports show, in a constant number of queries."""
         return self.select_related(
-            "plan", "section", "theme", "objective", "result", "conservation_unit"
+            "plan", "edition", "section", "theme", "objective", "result", "conservation_unit"
         ).prefetch_related(
             Prefetch("countries", queryset=_country_model().objects.order_by("code")),
             "footnotes",
-        )
+        ).annotate(edition_is_current=~Exists(
+            PlanEdition.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("edition__number"))))
 
     def in_document_order(self):
-        return self.order_by("plan__slug", "position")
+        return self.order_by("plan__slug", "edition__number", "position")
+
+    def current(self):
+        """The activities of each plan's current edition: what lists show and plan-wide figures count."""
+        return self.filter(edition__in=PlanEdition.objects.current().values("pk"))
+
+    def of_round(self, round):
+        """The activities a reporting round reports on: those of the edition it opened on."""
+        return self.filter(edition_id=round.edition_id)
 
     def get_by_natural_key(self, plan_slug, key):
-        return self.get(plan__slug=plan_slug, key=key)
+        return self.current().get(plan__slug=plan_slug, key=key)
 
 
 def _country_model():
@@ -304,12 +373,20 @@ class Activity(models.Model):
         LOW = normalise.LOW, _("Low")
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="activities", verbose_name=_("plan"))
+    edition = models.ForeignKey(
+        PlanEdition, on_delete=models.PROTECT, related_name="activities", verbose_name=_("edition"),
+        help_text=_("The edition of the plan this wording and number belong to."),
+    )
+    continues = models.ManyToManyField(
+        "self", blank=True, symmetrical=False, related_name="continued_by", verbose_name=_("continues"),
+        help_text=_("The activities of the previous edition it carries on (two or more: they were merged)."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     code = models.CharField(_("code"), max_length=30, help_text=_("Number as printed, e.g. 2.1 or 1.1.1."))
     key = models.CharField(
         _("key"),
         max_length=30,
-        help_text=_("Unique within the plan: the code, except where the document prints a code twice."),
+        help_text=_("Unique within the edition: the code, except where the document prints a code twice."),
     )
     position = models.PositiveIntegerField(_("position"), help_text=_("Order in the document."))
     text = models.TextField(_("text"), help_text=_("Full text as printed."))
@@ -375,12 +452,12 @@ class Activity(models.Model):
     objects = ActivityQuerySet.as_manager()
 
     class Meta:
-        ordering = ["plan__slug", "position"]
+        ordering = ["plan__slug", "edition__number", "position"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "key"], name="%(app_label)s_%(class)s_unique_key"),
-            models.UniqueConstraint(fields=["plan", "position"], name="%(app_label)s_%(class)s_unique_position"),
+            models.UniqueConstraint(fields=["edition", "key"], name="%(app_label)s_%(class)s_unique_key"),
+            models.UniqueConstraint(fields=["edition", "position"], name="%(app_label)s_%(class)s_unique_position"),
         ]
         indexes = [
             models.Index(fields=["priority_level"], name="activity_priority_level_idx"),
@@ -432,6 +509,8 @@ class Activity(models.Model):
                  % {"priority": self.priority, "scale": self.get_priority_scale_display()}}
             )
         errors = {}
+        if self.edition_id and self.edition.plan_id != self.plan_id:
+            errors["edition"] = _("This edition belongs to another plan.")
         for field in ("section", "theme", "objective", "result"):
             element = getattr(self, field)
             if element is not None and element.plan_id != self.plan_id:

@@ -52,7 +52,7 @@ def action_plan_outline(plan: ActionPlan) -> list[OutlineNode]:
     """
     elements = list(plan.elements.select_related("conservation_unit").order_by("position"))
     counts: Counter = Counter()
-    for row in Activity.objects.filter(plan=plan).values_list(*(f"{level}_id" for level in OUTLINE_LEVELS)):
+    for row in Activity.objects.current().filter(plan=plan).values_list(*(f"{level}_id" for level in OUTLINE_LEVELS)):
         counts.update(element_id for element_id in set(row) if element_id)
     nodes = {element.pk: OutlineNode(element, counts[element.pk]) for element in elements}
     roots = []

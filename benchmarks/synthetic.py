@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from actionplans.editions import edition_current_or_first
 from actionplans.models import ActionPlan, Activity, PlanElement
 from conservation_units.models import ConservationUnit, Country
 from reporting.models import Assignment, CountryReport, ProgressReport, ReportingRound
@@ -65,8 +66,9 @@ def _plan(n: int, scale: Scale, countries: list[Country]) -> ActionPlan:
     objective = PlanElement.objects.create(plan=plan, level="objective", code="1", title="Objective", position=1)
     result = PlanElement.objects.create(plan=plan, level="result", code="1.1", title="Result", parent=objective,
                                         position=2)
+    edition = edition_current_or_first(plan)
     activities = Activity.objects.bulk_create(
-        Activity(plan=plan, kind="activity", code=f"1.1.{i}", key=f"1.1.{i}", position=i + 1,
+        Activity(plan=plan, edition=edition, kind="activity", code=f"1.1.{i}", key=f"1.1.{i}", position=i + 1,
                  text=f"Benchmark activity {i} of plan {n}", objective=objective, result=result,
                  conservation_unit=unit, priority=f"{1 + (i % 21) / 10:.2f}", priority_scale="score",
                  priority_level=["low", "medium", "high"][i % 3], actor="GOs, NGOs", timeline="2028",
@@ -82,11 +84,13 @@ def _plan(n: int, scale: Scale, countries: list[Country]) -> ActionPlan:
 
 def _rounds(plan: ActionPlan, scale: Scale, countries, rng: random.Random, focal):
     activity_ids = list(plan.activities.values_list("pk", flat=True))
+    edition = plan.current_edition
     for r in range(scale.rounds):
         opens = datetime.date(2026 + r, 1, 1)
         status = ReportingRound.Status.OPEN if r == scale.rounds - 1 else ReportingRound.Status.CLOSED
-        round = ReportingRound.objects.create(plan=plan, title=f"{opens.year} report", opens_on=opens,
-                                              due_on=opens + datetime.timedelta(days=180), status=status)
+        round = ReportingRound.objects.create(plan=plan, edition=edition, title=f"{opens.year} report",
+                                              opens_on=opens, due_on=opens + datetime.timedelta(days=180),
+                                              status=status)
         reports = CountryReport.objects.bulk_create(
             CountryReport(round=round, country=country, state=rng.choice(["draft", "submitted", "validated"]))
             for country in countries

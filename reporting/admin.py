@@ -39,7 +39,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
     list_filter = ["plan", "status"]
     list_select_related = ["plan"]
     search_fields = ["title"]
-    readonly_fields = ["status", "opened_by", "closed_by", "closed_at"]
+    readonly_fields = ["status", "edition", "opened_by", "closed_by", "closed_at"]  # edition: set by round_open
     actions = ["close_rounds", "reopen_rounds"]
 
     def has_add_permission(self, request):

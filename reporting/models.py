@@ -149,6 +149,10 @@ class ReportingRound(models.Model):
     plan = models.ForeignKey(
         "actionplans.ActionPlan", on_delete=models.PROTECT, related_name="rounds", verbose_name=_("plan")
     )
+    edition = models.ForeignKey(
+        "actionplans.PlanEdition", on_delete=models.PROTECT, related_name="rounds", verbose_name=_("edition"),
+        help_text=_("The plan's edition when the round opened: its activities are the ones reported on."),
+    )
     title = models.CharField(_("title"), max_length=rules.ROUND_TITLE_MAX_CHARS)
     opens_on = models.DateField(_("opens on"))
     due_on = models.DateField(_("due on"))

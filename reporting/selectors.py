@@ -45,7 +45,7 @@ def activity_country_pairs(*, round_ids=None, activities=None) -> QuerySet:
     without making it a range state out, as the country report page only opens for range states."""
     pairs = Pair.objects.filter(country__action_plans=F("activity__plan_id"))
     if round_ids is not None:
-        pairs = pairs.filter(activity__plan__rounds__in=round_ids)
+        pairs = pairs.filter(activity__edition__rounds__in=round_ids)
     if activities is not None:
         pairs = pairs.filter(activity__in=activities.values("pk"))
     return pairs
@@ -164,7 +164,7 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
         round=round, country=country).first()
     reports = ProgressReport.objects.visible_to(user).filter(country_report=country_report).select_related("updated_by")
     applicable = (
-        Activity.objects.with_related().filter(plan=round.plan, countries=country).order_by("position")
+        Activity.objects.with_related().of_round(round).filter(countries=country).order_by("position")
         .prefetch_related(Prefetch("progress_reports", queryset=reports, to_attr="reports"))
     )
     units = round.plan.conservation_units.filter(countries=country).order_by("number")
@@ -175,7 +175,7 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
         activity.report = activity.reports[0] if activity.reports else None
     access = permissions.editing_access(user, round=round, country=country, country_report=country_report)
     editable = set(applicable.filter(access.scope).values_list("pk", flat=True)) if access.scope is not None else set()
-    total = Activity.objects.filter(plan=round.plan, countries=country).count()
+    total = Activity.objects.of_round(round).filter(countries=country).count()
     reported = reports.filter(rules.REPORTED, activity__countries=country).count() if country_report else 0
     return CountryReportPage(round, country, country_report, filterset, activities, editable, total, reported,
                              access.why_locked)
@@ -329,6 +329,8 @@ HISTORY_FIELD_LABELS = {
     "expected_year": _("Expected completion year"),
     "carried_over": _("Carried over"),
     "carried_over_from_round": _("Carried over from"),
+    "edition": _("Edition of the plan"),
+    "code": _("Activity number"),
     "evidence": _("Evidence"),
     "restricted_evidence": _("Restricted evidence"),
 }

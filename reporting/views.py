@@ -190,7 +190,7 @@ class ProgressDetailView(View):
 
     def _context(self, request, round_id, country_code, activity_id, data=None):
         round, country = _round_and_country(round_id, country_code)
-        activity = get_object_or_404(activity_detail_queryset(), pk=activity_id, plan=round.plan, countries=country)
+        activity = get_object_or_404(activity_detail_queryset().of_round(round), pk=activity_id, countries=country)
         report = (
             ProgressReport.objects.visible_to(request.user).with_related()
             .filter(country_report__round=round, country_report__country=country, activity=activity).first()

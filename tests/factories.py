@@ -1,6 +1,7 @@
 """Small data for tests that are not about the real plans."""
 import factory
 
+from actionplans.editions import edition_current_or_first
 from actionplans.models import ActionPlan, Activity, PlanElement
 from conservation_units.models import ConservationUnit, Country
 
@@ -46,6 +47,11 @@ class ActionPlanFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.range_states.set(extracted)
 
+    @factory.post_generation
+    def first_edition(self, create, extracted, **kwargs):
+        if create:
+            edition_current_or_first(self)
+
 
 class ConservationUnitFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -80,6 +86,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     plan = factory.SubFactory(ActionPlanFactory)
+    edition = factory.LazyAttribute(lambda activity: edition_current_or_first(activity.plan))
     kind = Activity.Kind.ACTIVITY
     code = factory.Sequence(lambda n: f"1.1.{n}")
     key = factory.LazyAttribute(lambda activity: activity.code)

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from actionplans.models import ActionPlan, Activity, Footnote, PlanElement
+from actionplans.models import ActionPlan, Activity, Footnote, PlanEdition, PlanElement
 from actionplans.selectors import OutlineNode
 from cami.languages import language_codes, shown_language
 from cami.parsing import parse_int
@@ -18,11 +18,26 @@ class FootnoteSerializer(serializers.ModelSerializer):
         fields = ["number", "text"]
 
 
+class EditionSerializer(serializers.ModelSerializer):
+    """The edition of its plan an activity belongs to."""
+
+    current = serializers.SerializerMethodField(help_text="Whether it is the plan's current edition.")
+
+    class Meta:
+        model = PlanEdition
+        fields = ["id", "number", "slug", "title", "current"]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_current(self, edition) -> bool:
+        return bool(self.context.get("current"))
+
+
 class ActivitySerializer(serializers.HyperlinkedModelSerializer):
     """An activity with every field as printed, plus the values read out of them."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:activity-detail")
     plan = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    edition = serializers.SerializerMethodField(help_text="The edition of the plan it belongs to.")
     section = serializers.SerializerMethodField(help_text="Argali measure section code (e.g. '2.0'), or null.")
     theme = serializers.SerializerMethodField(help_text="Theme number, or null.")
     objective = serializers.SerializerMethodField(help_text="Objective number, or null.")
@@ -40,11 +55,17 @@ class ActivitySerializer(serializers.HyperlinkedModelSerializer):
     class Meta:
         model = Activity
         fields = [
-            "id", "url", "html_url", "plan", "kind", "code", "text", "text_language", "section", "theme", "objective", "result",
+            "id", "url", "html_url", "plan", "edition", "kind", "code", "text", "text_language", "section", "theme",
+            "objective", "result",
             "conservation_unit", "priority", "priority_scale", "priority_level", "actor", "indicator",
             "timeline", "target_year", "budget", "budget_usd", "budget_basis", "cami_pow", "applicability",
             "countries", "footnotes", "editorial_note",
         ]
+
+    @extend_schema_field(EditionSerializer)
+    def get_edition(self, activity):
+        # edition_is_current: annotated by Activity.objects.with_related(), no query per row.
+        return EditionSerializer(activity.edition, context={"current": activity.edition_is_current}).data
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_section(self, activity):

@@ -32,7 +32,7 @@ class ActionPlanViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def _activity_counts(plan: ActionPlan) -> dict:
-    activities = plan.activities.order_by()
+    activities = plan.activities.current().order_by()
     return {
         "total": activities.count(),
         "by_kind": dict(activities.values_list("kind").annotate(n=Count("id"))),
@@ -48,7 +48,9 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
     Ordered by plan and document order. Filters: `plan` (slug), `country` (ISO code: activities
     that apply to it), `conservation_unit` (number, with `plan`), `priority_level`, `section`,
     `theme`, `objective`, `result`, `kind`, `target_year_min`, `target_year_max`, `search` (code,
-    text, actor, indicator). Pages: `page`, `page_size` (up to 500).
+    text, actor, indicator), `edition` (id or slug of an edition of the plan; without it, each plan's
+    current edition). Pages: `page`, `page_size` (up to 500). The detail answers for an activity of any
+    edition: an older edition's activities stay readable.
     """
 
     serializer_class = ActivitySerializer
@@ -56,3 +58,7 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return activity_queryset()
+
+    def filter_queryset(self, queryset):
+        # The filters pick a list's rows; a detail is found by id in every edition.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset

@@ -8,13 +8,15 @@ overwritten (``PlanWriter.refuse_overwriting``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import F
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from actionplans.editions import edition_create, edition_current_or_first, first_edition_title
 from cami.languages import ORIGINAL_LANGUAGE, translated_fields
 
 from actionplans.models import ActionPlan, Activity, Footnote, PlanElement, PriorityScaleValue
@@ -53,11 +55,27 @@ class PlanImportError(ValidationError):
         super().__init__([str(error) for error in self.errors], code="plan_workbook")
 
 
-class PlanWriter:
-    """Writes one PlanData into the database, recording each change to a row that already existed."""
+@dataclass
+class EditionRequest:
+    """Make the workbook the plan's new edition: its title, who asks, and for each new key the ids of the
+    activities of the current edition it continues (``diff.EditionDiff.continues``)."""
 
-    def __init__(self, data: PlanData):
+    title: str
+    created_by: object = None
+    continues: dict = field(default_factory=dict)
+
+
+class PlanWriter:
+    """Writes one PlanData into the database, recording each change to a row that already existed.
+
+    ``new_edition``: the activities are created anew in a new edition of the existing plan (linked to
+    those they continue); outline elements, units and footnotes are corrected or added, never removed.
+    """
+
+    def __init__(self, data: PlanData, new_edition: EditionRequest | None = None):
         self.data = data
+        self.new_edition = new_edition
+        self.edition = None
         self.changes: list[PlanChange] = []
         self.created = False
         self.resolver = None
@@ -94,10 +112,12 @@ class PlanWriter:
         self.created = plan is None
         current = {}
         if plan is not None:
-            check_same_structure(plan, self.data)
+            if self.new_edition is None:
+                check_same_structure(plan, self.data)
             current = plan_rows(plan).fingerprints()
         countries = self._countries()
         plan = self._plan(plan or ActionPlan(), countries)
+        self.edition = self._edition(plan)
         self._scale(plan)
         self.scale_values = list(plan.priority_scale_values.all())
         footnotes = self._footnotes(plan)
@@ -105,6 +125,7 @@ class PlanWriter:
         elements = self._elements(plan, units, footnotes)
         activities = self._activities(plan, elements, units, countries, footnotes)
         self._links(elements, activities)
+        self._continues(activities)
         self._write_new_links()
         if current:
             self.refuse_overwriting(plan, current)
@@ -130,6 +151,22 @@ class PlanWriter:
                     % {"key": change.key}, change.sheet, rows.get(key), change.field))
         if errors:
             raise PlanImportError(list(dict.fromkeys(errors)))
+
+    def _edition(self, plan):
+        if self.new_edition and not self.created:
+            return edition_create(plan=plan, title=self.new_edition.title, created_by=self.new_edition.created_by)
+        if self.created:
+            title = self.new_edition.title if self.new_edition else first_edition_title(plan)
+            return edition_create(plan=plan, title=title, created_by=getattr(self.new_edition, "created_by", None))
+        return edition_current_or_first(plan)
+
+    def _continues(self, activities):
+        if not self.new_edition:
+            return
+        through = Activity.continues.through
+        self.new_links.setdefault(through, []).extend(
+            {"from_activity_id": activities[key].pk, "to_activity_id": old_id}
+            for key, old_ids in self.new_edition.continues.items() if key in activities for old_id in old_ids)
 
     # Setting values, recording what changes on rows that existed.
     def _set(self, obj, sheet: str, key: str, values: dict):
@@ -256,6 +293,9 @@ class PlanWriter:
                     .prefetch_related("footnotes", "linked_activities", "linked_elements")}
         rows = {(row.level, row.code): (position, row) for position, row in enumerate(self.data.elements, 1)}
         saved: dict[tuple[str, str], PlanElement] = {}
+        if self.new_edition and existing:
+            # A new edition may reorder the outline: move the rows out of the way of the new positions.
+            plan.elements.update(position=F("position") + POSITION_SHIFT)
 
         def save(key):  # parents first, whatever the order of the rows
             if key in saved:
@@ -277,16 +317,27 @@ class PlanWriter:
 
         for key in rows:
             save(key)
+        if self.new_edition and existing:
+            self._keep_left_out_elements(plan, [e for key, e in existing.items() if key not in rows], len(rows))
         return saved
 
+    def _keep_left_out_elements(self, plan, left_out, count):
+        """Elements the new edition leaves out are kept (older activities sit under them), after its own."""
+        for offset, element in enumerate(sorted(left_out, key=lambda e: e.position), 1):
+            PlanElement.objects.filter(pk=element.pk).update(position=POSITION_SHIFT + count + offset)
+        plan.elements.filter(position__gt=POSITION_SHIFT).update(position=F("position") - POSITION_SHIFT)
+
     def _activities(self, plan, elements, units, countries, footnotes) -> dict[str, Activity]:
-        existing = {a.key: a for a in Activity.objects.filter(plan=plan).select_related(
-            "plan", "section", "theme", "objective", "result", "conservation_unit",
-        ).prefetch_related("countries", "footnotes", "linked_activities", "linked_elements")}
+        existing = {}
+        if not self.new_edition:  # a new edition's activities are all new rows
+            existing = {a.key: a for a in Activity.objects.filter(edition=self.edition).select_related(
+                "plan", "section", "theme", "objective", "result", "conservation_unit",
+            ).prefetch_related("countries", "footnotes", "linked_activities", "linked_elements")}
         scale_of = {value.kind: value.scale for value in self.data.scale}
         saved = {}
         for position, row in enumerate(self.data.activities, 1):
-            activity = existing.get(row.key) or Activity(plan=plan, key=row.key, priority_scale=scale_of[row.kind])
+            activity = existing.get(row.key) or Activity(plan=plan, edition=self.edition, key=row.key,
+                                                         priority_scale=scale_of[row.kind])
             existed, since = activity.pk is not None, len(self.changes)
             activity._existed = existed
             self._set(activity, fmt.ACTIVITIES, row.key, {
@@ -338,6 +389,7 @@ OUTLINE_FK_LEVELS = ("section", "theme", "objective", "result")
 # A model field named differently in the workbook.
 COLUMN_OF_FIELD = {"section": "parent", "theme": "parent", "objective": "parent", "result": "parent",
                    "period_start": "value", "period_end": "value", "title": "title"}
+POSITION_SHIFT = 1_000_000  # above any position a plan prints
 DERIVED_ACTIVITY_FIELDS = ("priority_scale", "priority_level", "target_year", "budget_usd", "budget_basis")
 
 
@@ -362,7 +414,7 @@ def check_same_structure(plan: ActionPlan, data: PlanData):
              "conservation unit": _("conservation unit"), "footnote": _("footnote"),
              "priority value": _("priority value")}
     sets = [
-        (fmt.ACTIVITIES, "key", list(plan.activities.order_by("position").values_list("key", flat=True)),
+        (fmt.ACTIVITIES, "key", list(plan.activities.current().order_by("position").values_list("key", flat=True)),
          [(row.key, row.row) for row in data.activities], "activity"),
         (fmt.OUTLINE, "code", [f"{level} {code}" for level, code in
                                plan.elements.order_by("position").values_list("level", "code")],
@@ -382,12 +434,14 @@ def check_same_structure(plan: ActionPlan, data: PlanData):
         for key, row in rows:
             if key not in current_set:
                 errors.append(WorkbookError(
-                    _("%(noun)s %(key)s is not in the current plan “%(slug)s”: a correction may not add one "
-                      "(a new edition will).") % {"noun": noun, "key": key, "slug": plan.slug}, sheet, row, column))
+                    _("%(noun)s %(key)s is not in the current edition of “%(slug)s”: a correction may not add "
+                      "one; import the workbook as a new edition (--new-edition \"<title>\").")
+                    % {"noun": noun, "key": key, "slug": plan.slug}, sheet, row, column))
         for key in sorted(current_set - {key for key, _row in rows}):
             errors.append(WorkbookError(
-                _("%(noun)s %(key)s of the current plan “%(slug)s” is missing: a correction may not remove one "
-                  "(a new edition will), and nothing is deleted.") % {"noun": noun, "key": key, "slug": plan.slug},
+                _("%(noun)s %(key)s of the current edition of “%(slug)s” is missing: a correction may not remove "
+                  "one, and nothing is deleted; import the workbook as a new edition (--new-edition \"<title>\").")
+                % {"noun": noun, "key": key, "slug": plan.slug},
                 sheet, None, column))
         if sheet in (fmt.ACTIVITIES, fmt.OUTLINE) and not errors and [key for key, _row in rows] != current:
             first = next(i for i, (key, _row) in enumerate(rows) if key != current[i])

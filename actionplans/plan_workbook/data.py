@@ -90,6 +90,7 @@ class ActivityRow:
     row: int = 0
     outline: dict[str, str] = field(default_factory=dict)  # code of its section, theme, objective, result
     translations: dict[str, str] = field(default_factory=dict)
+    key_given: bool = True  # False: the key cell was empty (the key is the code); a new edition proposes a match
 
 
 @dataclass

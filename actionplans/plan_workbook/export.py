@@ -155,7 +155,7 @@ def plan_rows(plan: ActionPlan) -> PlanRows:
             **_translations(element),
         }))
     all_states = {country.code for country in range_states}
-    for activity in Activity.objects.filter(plan=plan).with_related().order_by("position"):
+    for activity in Activity.objects.current().filter(plan=plan).with_related().order_by("position"):
         sheets[fmt.ACTIVITIES].append((activity.key, _activity_values(activity, all_states, units)))
     for footnote in plan.footnotes.order_by("number"):
         sheets[fmt.FOOTNOTES].append((str(footnote.number), {
@@ -207,7 +207,7 @@ def _scale_rows(plan: ActionPlan) -> list[list]:
     if declared:
         return declared
     # A plan loaded before scales were data: today's rules for the scales its activities use.
-    used = plan.activities.order_by("position").values_list("kind", "priority_scale").distinct()
+    used = plan.activities.current().order_by("position").values_list("kind", "priority_scale").distinct()
     return [[kind, scale, printed, level]
             for kind, scale in dict.fromkeys(used)
             for printed, level in normalise.DEFAULT_SCALE_VALUES.get(scale, [])]

@@ -506,7 +506,8 @@ class _Reader:
             cami_pow=[item for item in re.split(r"\s*,\s*", values.get("cami_pow", "").strip()) if item],
             applicability=values.get("applicability", ""), countries=countries, parent=parent,
             conservation_unit=unit, footnotes=footnotes, editorial_note=values.get("editorial_note", ""), row=number,
-            translations=fmt.translations_of(values))
+            translations=fmt.translations_of(values),
+            key_given=bool(values.get("key", "").strip()))
         activity.outline.update(outline)
         return activity
 

@@ -78,7 +78,7 @@ def national_report(*, round: ReportingRound, country: Country, user) -> Nationa
         .prefetch_related(Prefetch("evidence", queryset=evidence, to_attr="visible_evidence"))
     )
     activities = list(
-        Activity.objects.filter(plan=round.plan, countries=country)
+        Activity.objects.of_round(round).filter(countries=country)
         .select_related(*OUTLINE_FIELDS, "conservation_unit").order_by("position")
         .prefetch_related(Prefetch("progress_reports", queryset=reports, to_attr="reports"))
     )

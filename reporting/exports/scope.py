@@ -76,7 +76,8 @@ def export_scope(params) -> Scope:
         data["country"] = data["country"].upper()  # kz as KZ, as in the country pages' addresses
     activity_data = data.copy()
     activity_data.pop("search", None)  # searched per pair below: the activity's words or the report's
-    activity_filters = ActivityFilterSet(data=activity_data, queryset=_activity_rows())
+    # Not only the current edition: each table takes its round's (tables.progress_tables).
+    activity_filters = ActivityFilterSet(data=activity_data, queryset=_activity_rows(), every_edition=True)
     form = ExportProgressFilterSet(data=data).form
     errors = {}
     if not activity_filters.is_valid():

@@ -180,19 +180,20 @@ def _previous_statuses(user, scope: Scope, round_ids: list[int]) -> dict:
     return {(round_id, activity_id, country_id): status for round_id, activity_id, country_id, status in rows}
 
 
-def _activities(scope: Scope, plan_ids: list[int]) -> list[Activity]:
-    activities = scope.activities.filter(plan__in=plan_ids)
+def _activities(scope: Scope, edition_ids: list[int]) -> list[Activity]:
+    activities = scope.activities.filter(edition__in=edition_ids)
     if scope.search:
         # The activity list's search: code, text, actor, indicator.
-        hits = ActivityFilterSet(data={"search": scope.search}, queryset=Activity.objects.all()).qs
+        hits = ActivityFilterSet(data={"search": scope.search}, queryset=Activity.objects.all(),
+                                every_edition=True).qs
         activities = activities.annotate(search_hit=Exists(hits.filter(pk=OuterRef("pk"))))
     return list(activities)
 
 
-def _applies(scope: Scope, plan_ids: list[int]) -> dict[int, set]:
+def _applies(scope: Scope, edition_ids: list[int]) -> dict[int, set]:
     """{activity id: ids of the countries it applies to}, as plain ids rather than a Country per pair:
     the pairs the dashboards and the home page count (selectors.activity_country_pairs)."""
-    pairs = activity_country_pairs(activities=scope.activities.filter(plan__in=plan_ids))
+    pairs = activity_country_pairs(activities=scope.activities.filter(edition__in=edition_ids))
     applies: dict[int, set] = {}
     for activity_id, country_id in pairs.values_list("activity_id", "country_id"):
         applies.setdefault(activity_id, set()).add(country_id)
@@ -238,9 +239,11 @@ def progress_tables(*, user, params) -> ProgressTables:
     plan_ids = [round.plan_id for round, _previous in chosen]
     current = _current_reports(user, scope, [round.pk for round, _previous in chosen])
     previous = _previous_statuses(user, scope, [prev.pk for _round, prev in chosen if prev])
-    applies = _applies(scope, plan_ids)
+    # Each round's activities are those of its edition (Activity.objects.of_round), whichever is current.
+    edition_ids = [round.edition_id for round, _previous in chosen]
+    applies = _applies(scope, edition_ids)
     by_plan: dict[int, list] = {plan_id: [] for plan_id in plan_ids}
-    for activity in _activities(scope, plan_ids):
+    for activity in _activities(scope, edition_ids):
         by_plan[activity.plan_id].append(activity)
     tables = []
     for round, prev in chosen:

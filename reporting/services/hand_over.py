@@ -24,7 +24,7 @@ def drafting_hand_over(*, granted_by, colleague, country, plan, conservation_uni
                               or not conservation_unit.countries.filter(pk=country.pk).exists()):
         raise ValidationError({"conservation_unit": _("%(unit)s is not a unit of %(plan)s in %(country)s.") % {
             "unit": conservation_unit, "plan": plan, "country": country}})
-    activities = list(plan.activities.filter(code__in=activity_codes, countries=country))
+    activities = list(plan.activities.current().filter(code__in=activity_codes, countries=country))
     unknown = sorted(set(activity_codes) - {activity.code for activity in activities})
     if unknown:
         raise ValidationError({"activity_codes": _("No activity %(codes)s of %(plan)s applies to %(country)s.") % {

@@ -30,6 +30,10 @@ def _validate_target(*, round: ReportingRound, activity, country):
     if activity.plan_id != round.plan_id:
         errors["activity"] = _("%(activity)s is not an activity of %(plan)s.") % {
             "activity": activity, "plan": round.plan}
+    elif activity.edition_id != round.edition_id:
+        errors["activity"] = _("%(activity)s belongs to another edition of %(plan)s than the one this round reports "
+                               "on (%(edition)s).") % {"activity": activity, "plan": round.plan,
+                                                       "edition": round.edition.title}
     elif not activity.countries.filter(pk=country.pk).exists():
         errors["country"] = _("%(activity)s does not apply to %(country)s.") % {
             "activity": activity, "country": country}

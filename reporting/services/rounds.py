@@ -8,10 +8,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, Window
+from django.db.models import Case, F, Q, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from actionplans.editions import edition_current_or_first
 
 from .. import permissions
 from ..models import DUE_BEFORE_OPENING, CountryReport, ProgressChange, ProgressReport, ReportingRound
@@ -55,7 +57,8 @@ def round_open(*, plan, title: str, opens_on: datetime.date, due_on: datetime.da
         if ReportingRound.objects.filter(plan=plan, title=title).exists():
             raise ValidationError({"title": _("%(plan)s already has a round titled “%(title)s”: give this one "
                                               "another title, e.g. with its year.") % {"plan": plan, "title": title}})
-        round = ReportingRound(plan=plan, title=title, opens_on=opens_on, due_on=due_on, opened_by=opened_by)
+        round = ReportingRound(plan=plan, edition=edition_current_or_first(plan), title=title, opens_on=opens_on,
+                               due_on=due_on, opened_by=opened_by)
         round.full_clean()
         _save_round(round, message)
         _carry_over_into(round)
@@ -63,7 +66,9 @@ def round_open(*, plan, title: str, opens_on: datetime.date, due_on: datetime.da
 
 
 def _carry_over_into(round: ReportingRound):
-    """Copy, for each activity and country, the latest report of the plan's earlier rounds.
+    """Copy, for each activity of the round's edition and country, the latest report of the plan's earlier
+    rounds: on that activity, or on the activities of the previous edition it continues (their history
+    then says the edition and the code changed; a removed activity, continued by none, is not carried).
 
     A fixed number of queries whatever the plan's size: the latest reports in one query, then one bulk
     insert each for the country reports, the copies and their history (SQLite splits a bulk insert
@@ -81,43 +86,64 @@ def _carry_over_into(round: ReportingRound):
     copies = _bulk_create_returning(
         ProgressReport, [
             ProgressReport(
-                country_report=country_reports[row["country_id"]], activity_id=row["activity_id"],
+                country_report=country_reports[row["country_id"]], activity_id=row["target_id"],
                 status=row["status"], narrative=row["narrative"], obstacles=row["obstacles"],
                 expected_year=row["expected_year"], carried_over=True, carried_from_id=row["pk"], version=1,
                 updated_by=None, updated_at=now,
             )
             for row in latest
         ],
-        reread=ProgressReport.objects.filter(country_report__round=round).only("pk", "carried_from_id"),
-        key=lambda report: report.carried_from_id,
+        reread=ProgressReport.objects.filter(country_report__round=round).only("pk", "carried_from_id", "activity_id"),
+        key=lambda report: (report.carried_from_id, report.activity_id),
     )
     ProgressChange.objects.bulk_create(
         ProgressChange(
-            progress_report=copies[row["pk"]], version=1, changed_by=None, changed_at=now,
-            source=ProgressChange.Source.CARRY_OVER, changes={"carried_over_from_round": [None, row["round_title"]]},
+            progress_report=copies[(row["pk"], row["target_id"])], version=1, changed_by=None, changed_at=now,
+            source=ProgressChange.Source.CARRY_OVER, changes=_carry_over_changes(round, row),
         )
         for row in latest
     )
 
 
+def _carry_over_changes(round: ReportingRound, row: dict) -> dict:
+    changes = {"carried_over_from_round": [None, row["round_title"]]}
+    if row["source_edition_id"] != round.edition_id:
+        changes["edition"] = [row["source_edition_title"], round.edition.title]
+        changes["code"] = [row["source_code"], row["target_code"]]
+    return changes
+
+
 def _latest_earlier_reports(round: ReportingRound):
-    """Values of the latest report of each (activity, country) among the rounds of the plan that come
-    before ``round`` in (opens_on, id) order, with its round's title: one query (a window function)."""
+    """Values of the latest report of each (activity of the round's edition, country) among the rounds of the
+    plan that come before ``round`` in (opens_on, id) order, with its round's title: one query (a window
+    function). A report on an activity of an earlier edition counts for each activity that continues it."""
     before = Q(country_report__round__opens_on__lt=round.opens_on) | Q(
         country_report__round__opens_on=round.opens_on, country_report__round_id__lt=round.pk)
+    edition_id = round.edition_id
+    same = Q(activity__edition_id=edition_id)
+    continued = Q(activity__continued_by__edition_id=edition_id)
     return (
         ProgressReport.objects.filter(before, country_report__round__plan_id=round.plan_id)
         .annotate(
+            target_id=Case(When(same, then=F("activity_id")), When(continued, then=F("activity__continued_by__id"))),
+            target_code=Case(When(same, then=F("activity__code")),
+                             When(continued, then=F("activity__continued_by__code"))),
+        )
+        .filter(target_id__isnull=False)
+        .annotate(
             country_id=F("country_report__country_id"), round_title=F("country_report__round__title"),
+            source_edition_id=F("activity__edition_id"), source_edition_title=F("activity__edition__title"),
+            source_code=F("activity__code"),
             newest_first=Window(
-                RowNumber(), partition_by=[F("activity_id"), F("country_report__country_id")],
-                order_by=[F("country_report__round__opens_on").desc(), F("country_report__round_id").desc()],
+                RowNumber(), partition_by=[F("target_id"), F("country_report__country_id")],
+                order_by=[F("country_report__round__opens_on").desc(), F("country_report__round_id").desc(),
+                          F("pk").desc()],
             ),
         )
         .filter(newest_first=1)
-        .order_by("country_id", "activity_id")
-        .values("pk", "activity_id", "country_id", "status", "narrative", "obstacles", "expected_year",
-                "round_title")
+        .order_by("country_id", "target_id")
+        .values("pk", "target_id", "target_code", "country_id", "status", "narrative", "obstacles", "expected_year",
+                "round_title", "source_edition_id", "source_edition_title", "source_code")
     )
 
 

@@ -55,7 +55,7 @@ def workbook_build(*, round: ReportingRound, country: Country, user, now: dateti
     scope = workbook_scope(user=user, round=round, country=country)
     now = now or timezone.now()
     activities = list(
-        Activity.objects.filter(plan=round.plan, countries=country).filter(scope)
+        Activity.objects.of_round(round).filter(countries=country).filter(scope)
         .select_related("conservation_unit").order_by("position")
     )
     reports = {

@@ -100,7 +100,7 @@ class _Comparison:
 
     def __init__(self, *, round, country, user, scope, country_report):
         self.round, self.country, self.user = round, country, user
-        applicable = Activity.objects.filter(plan=round.plan, countries=country)
+        applicable = Activity.objects.of_round(round).filter(countries=country)
         self.activities = {activity.pk: activity for activity in applicable.only("pk", "kind", "code", "text")}
         self.drafted = set(applicable.filter(scope).values_list("pk", flat=True))
         self.reports = {

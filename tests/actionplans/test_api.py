@@ -115,8 +115,8 @@ def test_page_size_is_capped_at_500(client, small_plan):
     plan = small_plan["plan"]
     result = small_plan["first"].result
     Activity.objects.bulk_create(
-        Activity(plan=plan, kind="activity", code=f"9.9.{n}", key=f"9.9.{n}", position=10_000 + n, text="x",
-                 result=result, priority_scale="score")
+        Activity(plan=plan, edition=plan.current_edition, kind="activity", code=f"9.9.{n}", key=f"9.9.{n}",
+                 position=10_000 + n, text="x", result=result, priority_scale="score")
         for n in range(505)
     )
     body = activities(client, plan="test-plan", page_size=1000)

@@ -186,7 +186,8 @@ def test_a_correction_that_adds_an_activity_is_refused(workbooks):
     with pytest.raises(PlanImportError) as error:
         action_plan_import(source=edit(workbooks["argali"], add), imported_by=None, file_name="x.xlsx")
     assert error.value.messages[0].startswith(
-        "Sheet “Activities”, row 168, column “key”: Activity 1.99 is not in the current plan")
+        "Sheet “Activities”, row 168, column “key”: Activity 1.99 is not in the current edition of “argali”: a "
+        "correction may not add one; import the workbook as a new edition (--new-edition \"<title>\").")
     assert not Activity.objects.filter(key="1.99").exists()
     assert not PlanImport.objects.exists()
 
@@ -195,7 +196,8 @@ def test_a_correction_that_removes_an_activity_is_refused(workbooks):
     with pytest.raises(PlanImportError) as error:
         action_plan_import(source=edit(workbooks["argali"], lambda book: book[fmt.ACTIVITIES].delete_rows(3)),
                            imported_by=None, file_name="x.xlsx")
-    assert "Activity 1.2 of the current plan “argali” is missing" in error.value.messages[0]
+    assert "Activity 1.2 of the current edition of “argali” is missing" in error.value.messages[0]
+    assert "import the workbook as a new edition (--new-edition" in error.value.messages[0]
     assert Activity.objects.filter(plan__slug="argali").count() == 166
 
 

@@ -19,7 +19,7 @@ CAMI_SCHEMATHESIS_EXAMPLES explore further). Run only this module with
 `.venv/bin/python -m pytest tests/api_schema -q`; the summary line counts the cases per caller.
 
 What the schema cannot know, and how the run deals with it:
-- whether a plan, country, round or activity exists: a schema-valid filter naming an unknown one
+- whether a plan, edition, country, round or activity exists: a schema-valid filter naming an unknown one
   answers 400 naming it (REFERENCE_FILTERS); a write may answer 400 for rules that span rows
   (the round is closed, nothing to submit), or 409 (the report to create exists already);
 - which ids and versions exist: generated path ids, and the references and `version` of valid
@@ -59,7 +59,7 @@ SEED = int(os.environ.get("CAMI_SCHEMATHESIS_SEED", "20260601"))
 CALLERS = ("anonymous", "focal_point", "secretariat")
 
 # Filters whose value names a stored row: schema-valid, and 400 when no such row exists.
-REFERENCE_FILTERS = {"plan", "country", "round", "activity"}
+REFERENCE_FILTERS = {"plan", "edition", "country", "round", "activity"}
 
 
 def _config(phase: str) -> SchemathesisConfig:

@@ -36,7 +36,8 @@ def world(db):
                                  text="Train protected area staff", countries=[kz, ir])
     users = _users(kz=kz, ir=ir, plan=plan, unit=unit)
     round = ReportingRound.objects.create(
-        plan=plan, title="2026 report", opens_on=datetime.date(2026, 1, 1), due_on=datetime.date(2026, 12, 31),
+        plan=plan, edition=plan.current_edition,
+        title="2026 report", opens_on=datetime.date(2026, 1, 1), due_on=datetime.date(2026, 12, 31),
         opened_by=users["secretariat"],
     )
     return {"kz": kz, "ir": ir, "plan": plan, "unit": unit, "in_unit": in_unit, "everywhere": everywhere,

@@ -31,9 +31,10 @@ def test_a_new_rounds_plan_would_be_chosen_in_the_admin(rf):
     admin = site._registry[ReportingRound]
     assert "plan" not in admin.get_readonly_fields(rf.get("/"), obj=None)
     # Only the fields read-only on every round: the plan is the one a saved round adds.
-    assert admin.get_readonly_fields(rf.get("/"), obj=None) == ["status", "opened_by", "closed_by", "closed_at"]
+    assert admin.get_readonly_fields(rf.get("/"), obj=None) == [
+        "status", "edition", "opened_by", "closed_by", "closed_at"]
     assert admin.get_readonly_fields(rf.get("/"), obj=ReportingRound(pk=1)) == [
-        "status", "opened_by", "closed_by", "closed_at", "plan"]
+        "status", "edition", "opened_by", "closed_by", "closed_at", "plan"]
 
 
 def test_assignments_are_listed_by_country_then_user(admin_client, world, django_user_model):
@@ -47,7 +48,8 @@ def test_assignments_are_listed_by_country_then_user(admin_client, world, django
 
 
 def test_reports_are_listed_newest_round_first_then_by_country(admin_client, world):
-    older = ReportingRound.objects.create(plan=world["plan"], title="2024 report", opens_on=datetime.date(2024, 1, 1),
+    older = ReportingRound.objects.create(plan=world["plan"], edition=world["plan"].current_edition,
+                                          title="2024 report", opens_on=datetime.date(2024, 1, 1),
                                           due_on=datetime.date(2024, 12, 31), status=ReportingRound.Status.CLOSED)
     for round in (older, world["round"]):
         for country in (world["kz"], world["ir"]):

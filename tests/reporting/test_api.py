@@ -168,8 +168,9 @@ ROUND_CASES = [
 def rounds(world):
     """The open round of the test plan, and a closed round of another plan that has none open."""
     other_plan = ActionPlanFactory(slug="other-plan")
+    third_plan = ActionPlanFactory(slug="third-plan")
     closed = ReportingRound.objects.create(
-        plan=ActionPlanFactory(slug="third-plan"), title="2024 report", opens_on=datetime.date(2024, 1, 1),
+        plan=third_plan, edition=third_plan.current_edition, title="2024 report", opens_on=datetime.date(2024, 1, 1),
         due_on=datetime.date(2024, 6, 30), status=ReportingRound.Status.CLOSED,
     )
     return {"round": world["round"], "other_plan": other_plan, "closed": closed}
@@ -678,7 +679,8 @@ def test_create_answers_with_the_version_it_saved(world, reports, monkeypatch):
 def test_round_constraint_hit_by_a_simultaneous_request_answers_400(world, monkeypatch, how):
     """What a request racing another sees if the checks pass and the database constraint fires (fault 3)."""
     services.round_close(round=world["round"], closed_by=world["secretariat"])
-    other = ReportingRound.objects.create(plan=world["plan"], title="2027 report", opens_on=datetime.date(2027, 1, 1),
+    other = ReportingRound.objects.create(plan=world["plan"], edition=world["plan"].current_edition,
+                                          title="2027 report", opens_on=datetime.date(2027, 1, 1),
                                           due_on=datetime.date(2027, 6, 30))
     monkeypatch.setattr(services.rounds, "_plan_has_open_round", lambda plan, message: None)
     monkeypatch.setattr(ReportingRound, "validate_constraints", lambda self, exclude=None: None)

@@ -12,15 +12,16 @@ from tests.factories import ActionPlanFactory, ActivityFactory, CountryFactory, 
 
 DONE, GOING = ProgressReport.Status.COMPLETED, ProgressReport.Status.IN_PROGRESS
 # round_open in a test's transaction: its savepoint (2 statements), the plan's lock, the open-round check,
-# full_clean (the plan and the opener exist; the three constraints status_valid, due_after_opening and
-# one_open_per_plan, each in a savepoint: 9), the insert in its savepoint (3), the latest reports of the
-# earlier rounds (1). Then the bulk inserts (see _inserts).
-QUERIES_BESIDES_INSERTS = 19
+# the plan's current edition (1), full_clean (the plan, the edition and the opener exist; the three
+# constraints status_valid, due_after_opening and one_open_per_plan, each in a savepoint: 10), the insert
+# in its savepoint (3), the latest reports of the earlier rounds (1). Then the bulk inserts (see _inserts).
+QUERIES_BESIDES_INSERTS = 21
 
 
 def _round(plan, year, title, status=ReportingRound.Status.CLOSED):
-    return ReportingRound.objects.create(plan=plan, title=title, opens_on=datetime.date(year, 1, 1),
-                                         due_on=datetime.date(year, 6, 30), status=status)
+    return ReportingRound.objects.create(plan=plan, edition=plan.current_edition, title=title,
+                                         opens_on=datetime.date(year, 1, 1), due_on=datetime.date(year, 6, 30),
+                                         status=status)
 
 
 def _reports(round, activities, countries, status, narrative):

@@ -62,7 +62,8 @@ def fresh_report(world, number):
     """A plan of its own for each trial, with Testland QZ's report in draft on one activity."""
     plan = ActionPlanFactory(slug=f"race-plan-{number}", range_states=[world["kz"]])
     activity = ActivityFactory(plan=plan, countries=[world["kz"]])
-    round = ReportingRound.objects.create(plan=plan, title=f"Race {number}", opens_on=datetime.date(2026, 1, 1),
+    round = ReportingRound.objects.create(plan=plan, edition=plan.current_edition,
+                                          title=f"Race {number}", opens_on=datetime.date(2026, 1, 1),
                                           due_on=datetime.date(2026, 12, 31))
     report = services.progress_report_record(round=round, activity=activity, country=world["kz"],
                                              user=world["focal_kz"], values=ProgressInput(status="in_progress"))
@@ -182,7 +183,8 @@ def test_rounds_reopened_at_once_answer_one_200_and_400s(world):
     """Fault 3: twenty simultaneous /rounds/{id}/reopen/ over four closed rounds of one plan."""
     services.round_close(round=world["round"], closed_by=world["secretariat"])
     closed = [world["round"]] + [
-        ReportingRound.objects.create(plan=world["plan"], title=f"{year} report", opens_on=datetime.date(year, 1, 1),
+        ReportingRound.objects.create(plan=world["plan"], edition=world["plan"].current_edition,
+                                      title=f"{year} report", opens_on=datetime.date(year, 1, 1),
                                       due_on=datetime.date(year, 6, 30), status=ReportingRound.Status.CLOSED)
         for year in (2023, 2024, 2025)
     ]

@@ -126,7 +126,9 @@ def test_an_earlier_round_can_be_shown(client, reported):
 
 
 def test_a_round_of_another_plan_is_not_found(client, reported):
-    other = ReportingRound.objects.create(plan=ActionPlanFactory(), title="Other", opens_on=datetime.date(2026, 1, 1),
+    other_plan = ActionPlanFactory()
+    other = ReportingRound.objects.create(plan=other_plan, edition=other_plan.current_edition,
+                                          title="Other", opens_on=datetime.date(2026, 1, 1),
                                           due_on=datetime.date(2026, 2, 1))
     url = reverse("reporting:plan_dashboard", args=["test-plan"])
     assert client.get(url, {"round": other.pk}).status_code == 404
@@ -141,7 +143,8 @@ def test_a_plan_without_units_is_broken_down_by_objective(world, django_user_mod
     for objective, n in ((objectives[0], 2), (objectives[1], 1)):
         for _ in range(n):
             ActivityFactory(plan=plan, objective=objective, countries=[country])
-    ReportingRound.objects.create(plan=plan, title="R", opens_on=datetime.date(2026, 1, 1),
+    ReportingRound.objects.create(plan=plan, edition=plan.current_edition,
+                                  title="R", opens_on=datetime.date(2026, 1, 1),
                                   due_on=datetime.date(2026, 12, 1))
     dashboard = dashboards.plan_dashboard(plan=plan, user=world["observer"])
     assert dashboard.group_by == "objective"

@@ -179,7 +179,8 @@ def test_sheet_names_are_ones_excel_accepts(world):
         plan = ActionPlanFactory(short_title="Snow leopard: range-wide [draft] strategy / 2025*?",
                                  range_states=[world["kz"]])
         ActivityFactory(plan=plan, countries=[world["kz"]])
-        ReportingRound.objects.create(plan=plan, title="Round", opens_on=datetime.date(2026, 1, 1),
+        ReportingRound.objects.create(plan=plan, edition=plan.current_edition,
+                                      title="Round", opens_on=datetime.date(2026, 1, 1),
                                       due_on=datetime.date(2026, 6, 1))
     sheets = export(world["secretariat"]).sheetnames
     assert sheets[0] == "Summary" and sheets[-1] == "Details"

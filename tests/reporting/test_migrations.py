@@ -183,8 +183,7 @@ def before_unique_titles(world):
 
 
 def test_rounds_sharing_a_title_get_their_dates_before_titles_become_unique(world, before_unique_titles):
-    from reporting.models import ReportingRound
-
+    ReportingRound = before_unique_titles.get_model("reporting", "ReportingRound")  # as at 0007
     first = world["round"]  # "2026 report", opened 2026-01-01
     ReportingRound.objects.filter(pk=first.pk).update(status="closed")
     twin = ReportingRound.objects.create(plan=world["plan"], title=first.title, opens_on=datetime.date(2026, 9, 1),

@@ -419,7 +419,8 @@ def test_round_reopen_from_a_stale_copy_says_already_open(world):
 def test_round_constraint_violation_answers_as_the_check(world, monkeypatch, how):
     """Should the check let a second open round through, the database's constraint answers the same sentence."""
     services.round_close(round=world["round"], closed_by=world["secretariat"])
-    other = ReportingRound.objects.create(plan=world["plan"], title="2027 report", opens_on=datetime.date(2027, 1, 1),
+    other = ReportingRound.objects.create(plan=world["plan"], edition=world["plan"].current_edition,
+                                          title="2027 report", opens_on=datetime.date(2027, 1, 1),
                                           due_on=datetime.date(2027, 6, 30), status=ReportingRound.Status.CLOSED)
     services.round_reopen(round=other, opened_by=world["secretariat"])
     monkeypatch.setattr(services.rounds, "_plan_has_open_round", lambda plan, message: None)

@@ -557,7 +557,8 @@ def test_status_filter_does_not_reveal_a_drafts_statuses_to_anonymous_visitors(c
 def test_round_constraint_hit_by_a_simultaneous_request_is_a_message(client, world, monkeypatch, how):
     """The page says why, as for a request made alone, instead of a server error (hardening fault 3)."""
     services.round_close(round=world["round"], closed_by=world["secretariat"])
-    ReportingRound.objects.create(plan=world["plan"], title="2027 report", opens_on=datetime.date(2027, 1, 1),
+    ReportingRound.objects.create(plan=world["plan"], edition=world["plan"].current_edition,
+                                  title="2027 report", opens_on=datetime.date(2027, 1, 1),
                                   due_on=datetime.date(2027, 6, 30))
     monkeypatch.setattr(services.rounds, "_plan_has_open_round", lambda plan, message: None)
     monkeypatch.setattr(ReportingRound, "validate_constraints", lambda self, exclude=None: None)
