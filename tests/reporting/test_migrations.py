@@ -186,7 +186,7 @@ def test_rounds_sharing_a_title_get_their_dates_before_titles_become_unique(worl
     ReportingRound = before_unique_titles.get_model("reporting", "ReportingRound")  # as at 0007
     first = world["round"]  # "2026 report", opened 2026-01-01
     ReportingRound.objects.filter(pk=first.pk).update(status="closed")
-    twin = ReportingRound.objects.create(plan=world["plan"], title=first.title, opens_on=datetime.date(2026, 9, 1),
+    twin = ReportingRound.objects.create(plan_id=world["plan"].pk, title=first.title, opens_on=datetime.date(2026, 9, 1),
                                          due_on=datetime.date(2026, 12, 1))
     migrate(("reporting", "0008_round_title_unique_per_plan"))
     titles = dict(ReportingRound.objects.values_list("pk", "title"))
