@@ -42,16 +42,20 @@ class ProgressReportFilterSet(django_filters.FilterSet):
         field_name="country_report__round", queryset=ReportingRound.objects.all(), label=_("Round"),
         help_text=_("Round id."),
     )
-    status = django_filters.MultipleChoiceFilter(choices=ProgressReport.Status.choices, label=_("Status"))
+    # Status, state, date and search read the version the queryset reads (ProgressReport.objects.seen):
+    # a reader of published versions finds what they are shown, never a correction in review.
+    status = django_filters.MultipleChoiceFilter(choices=ProgressReport.Status.choices, label=_("Status"),
+                                                 method="filter_seen")
     state = django_filters.MultipleChoiceFilter(
         field_name="country_report__state", choices=CountryReport.State.choices, label=_("Report state"),
+        method="filter_state",
     )
     activity = django_filters.ModelChoiceFilter(
         queryset=Activity.objects.all(), label=_("Activity"), help_text=_("Activity id."),
         widget=forms.NumberInput,  # a select of every activity of every plan would weigh down the page
     )
     updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since"),
+        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), method="filter_seen",
         help_text=_("ISO 8601 date-time, e.g. 2026-05-01T00:00:00Z."),
     )
     search = django_filters.CharFilter(method="filter_search", label=_("Search"),
@@ -61,13 +65,28 @@ class ProgressReportFilterSet(django_filters.FilterSet):
         model = ProgressReport
         fields = ["plan", "country", "round", "status", "state", "activity", "updated_since", "search"]
 
+    def filter_seen(self, queryset, name, value):
+        """``name`` is the field: status (a list of values) or updated_at (since a date-time)."""
+        if value in (None, "", []):
+            return queryset
+        lookup = "in" if name == "status" else "gte"
+        return queryset.filter(**{f"{queryset.seen(name)}__{lookup}": value})
+
+    def filter_state(self, queryset, name, states):
+        if not states:
+            return queryset
+        if queryset.reads_published:  # every published version is validated
+            return queryset if CountryReport.State.VALIDATED in states else queryset.none()
+        return queryset.filter(country_report__state__in=states)
+
     def filter_search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
         return queryset.filter(
             Q(activity__code__icontains=value) | Q(activity__text__icontains=value)
-            | Q(narrative__icontains=value) | Q(obstacles__icontains=value)
+            | Q(**{f"{queryset.seen('narrative')}__icontains": value})
+            | Q(**{f"{queryset.seen('obstacles')}__icontains": value})
         )
 
 
@@ -142,7 +161,7 @@ class CountryActivityFilterSet(ActivityFilterSet):
         # Only reports the user may see: an anonymous visitor's filter must not reveal a draft's statuses.
         reports = ProgressReport.objects.visible_to(self.user).filter(
             country_report=self.country_report, activity=OuterRef("pk"))
-        condition = Exists(reports.filter(status__in=statuses))
+        condition = Exists(reports.filter(**{f"{reports.seen('status')}__in": statuses}))
         if rules.NO_INFORMATION in statuses:
             condition |= ~Exists(reports)
         return queryset.filter(condition)
