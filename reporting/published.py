@@ -57,6 +57,11 @@ class PublishedProgress(models.Model):
     def __str__(self):
         return f"{self.progress_report_id} v{self.version}"
 
+    def get_status_display(self):
+        from .models import ProgressReport  # models.py imports this module
+
+        return ProgressReport.Status(self.status).label
+
     def differences(self, report) -> list[tuple[str, object, object]]:
         """(field, published, working) for each compared field the working copy ``report`` changed."""
         return [(name, getattr(self, name), getattr(report, name)) for name in COMPARED_FIELDS

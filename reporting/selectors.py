@@ -166,6 +166,8 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
     country_report = CountryReport.objects.select_related("round__plan", "country").filter(
         round=round, country=country).first()
     reports = ProgressReport.objects.visible_to(user).filter(country_report=country_report).select_related("updated_by")
+    if not reports.reads_published:
+        reports = reports.select_related("published")  # to mark what changed since the last validation
     applicable = (
         Activity.objects.with_related().filter(plan=round.plan, countries=country).order_by("position")
         .prefetch_related(Prefetch("progress_reports", queryset=reports, to_attr="reports"))
@@ -176,6 +178,12 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
     activities = list(filterset.qs)
     for activity in activities:
         activity.report = activity.reports[0] if activity.reports else None
+    if not reports.reads_published:
+        from .versions import mark_changes_since_validation  # versions reads this module's labels
+        # A filtered page may list none of the published reports: reopened says it was validated too.
+        mark_changes_since_validation([activity.report for activity in activities if activity.report],
+                                      validated_before=country_report is not None and country_report.state in (
+                                          VALIDATED, CountryReport.State.REOPENED))
     access = permissions.editing_access(user, round=round, country=country, country_report=country_report)
     editable = set(applicable.filter(access.scope).values_list("pk", flat=True)) if access.scope is not None else set()
     total = Activity.objects.filter(plan=round.plan, countries=country).count()

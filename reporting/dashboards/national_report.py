@@ -57,6 +57,13 @@ class NationalReport:
         return self.published or bool(self.country_report and self.country_report.state == VALIDATED)
 
     @property
+    def state_label(self) -> str:
+        """The report's state; as last validated for readers of the published version."""
+        if self.published:
+            return CountryReport.State.VALIDATED.label
+        return self.country_report.get_state_display() if self.country_report else ""
+
+    @property
     def last_change(self) -> datetime.datetime | None:
         dates = [activity.report.updated_at for group in self.groups for activity in group.activities
                  if activity.report]
