@@ -187,7 +187,8 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
     access = permissions.editing_access(user, round=round, country=country, country_report=country_report)
     editable = set(applicable.filter(access.scope).values_list("pk", flat=True)) if access.scope is not None else set()
     total = Activity.objects.filter(plan=round.plan, countries=country).count()
-    reported = reports.filter(rules.REPORTED, activity__countries=country).count() if country_report else 0
+    reported = reports.filter(rules.reported_q("published__" if reports.reads_published else ""),
+                              activity__countries=country).count() if country_report else 0
     return CountryReportPage(round, country, country_report, filterset, activities, editable, total, reported,
                              access.why_locked)
 

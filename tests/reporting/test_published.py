@@ -99,6 +99,18 @@ def test_the_printable_report_stays_public_and_shows_the_validated_values(correc
     assert [event.action for event in report.events] == ["validated", "submitted"]  # no "reopened"
 
 
+def test_the_country_report_page_shows_visitors_the_published_version(corrected, client):
+    world = corrected
+    ProgressReport.objects.filter(activity=world["everywhere"]).update(carried_over=True)  # as if unconfirmed
+    response = client.get(reverse("reporting:country_report", args=[world["round"].pk, "QZ"]))
+    page = response.context["page"]
+    assert {a.code: a.report.status for a in page.activities if a.report} == {"2.1": "in_progress",
+                                                                              "2.2": "not_started"}
+    assert page.reported == 2  # counted on the published versions, not on the working copies
+    filtered = client.get(reverse("reporting:country_report", args=[world["round"].pk, "QZ"]), {"status": "completed"})
+    assert filtered.context["page"].activities == []
+
+
 def test_the_progress_list_and_its_filters_read_the_published_version(corrected, client):
     response = client.get("/progress/", {"status": "completed"})
     assert list(response.context["reports"]) == []
