@@ -19,7 +19,7 @@ from cami.filters import WholeNumberFilter
 from conservation_units.models import Country
 
 from . import rules
-from .models import CountryReport, ProgressReport, ReportingRound
+from .models import CountryReport, ProgressReport, ReportingRound, sees_drafts
 
 # A pair's status: what its report says, or "No information" where there is none the reader may see
 # (last, as the dashboards' columns show it).
@@ -126,11 +126,20 @@ class CountryReportFilterSet(django_filters.FilterSet):
         to_field_name="code", queryset=Country.objects.all(), label=_("Country"),
         help_text=_("ISO 3166-1 alpha-2 code."),
     )
-    state = django_filters.MultipleChoiceFilter(choices=CountryReport.State.choices, label=_("State"))
+    state = django_filters.MultipleChoiceFilter(choices=CountryReport.State.choices, label=_("State"),
+                                                method="filter_state")
 
     class Meta:
         model = CountryReport
         fields = ["round", "country", "state"]
+
+    def filter_state(self, queryset, name, states):
+        """The state as the reader sees it: to readers of published versions each report is validated."""
+        if not states:
+            return queryset
+        if self.request is None or not sees_drafts(self.request.user):
+            return queryset if CountryReport.State.VALIDATED in states else queryset.none()
+        return queryset.filter(state__in=states)
 
 
 class CountryActivityFilterSet(ActivityFilterSet):

@@ -137,6 +137,9 @@ def test_the_api_gives_visitors_the_published_values_and_signed_in_users_both(co
     assert {key: body["published"][key] for key in ("status", "narrative", "obstacles", "expected_year", "version")} \
         == {"status": "in_progress", "narrative": "Patrols", "obstacles": "", "expected_year": None, "version": 3}
     assert body["published"]["validated_at"]
+    country_reports = APIClient().get("/api/v1/country-reports/", {"state": "validated"}).json()["results"]
+    assert [(row["country"], row["state"]) for row in country_reports] == [("QZ", "validated")]
+    assert APIClient().get("/api/v1/country-reports/", {"state": "reopened"}).json()["count"] == 0
     history = APIClient().get(f"{PROGRESS}{report.pk}/history/").json()
     assert max(entry["version"] for entry in history) == 3  # the correction is not public yet
 
