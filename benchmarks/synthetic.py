@@ -18,6 +18,7 @@ from actionplans.editions import edition_current_or_first
 from actionplans.models import ActionPlan, Activity, PlanElement
 from conservation_units.models import ConservationUnit, Country
 from reporting.models import Assignment, CountryReport, ProgressReport, ReportingRound
+from reporting.services.publishing import country_report_publish
 
 STATUSES = [choice for choice, _ in ProgressReport.Status.choices]
 
@@ -103,3 +104,6 @@ def _rounds(plan: ActionPlan, scale: Scale, countries, rng: random.Random, focal
              for report in reports for activity_id in activity_ids if rng.random() < scale.reported_share),
             batch_size=5000,
         )
+        for report in reports:  # validated as the service does it: with their published versions
+            if report.state == CountryReport.State.VALIDATED:
+                country_report_publish(report, focal)

@@ -15,7 +15,7 @@ from cami.parsing import parse_int
 from conservation_units.models import Country
 
 from . import dashboards
-from .models import CountryReport, ReportingRound
+from .models import CountryReport, ReportingRound, sees_drafts
 from .views import _round_and_country
 
 
@@ -90,7 +90,7 @@ class NationalReportView(View):
 
     def get(self, request, round_id, country_code):
         round, country = _round_and_country(round_id, country_code)
-        if not request.user.is_authenticated and not CountryReport.objects.visible_to(request.user).filter(
+        if not sees_drafts(request.user) and not CountryReport.objects.visible_to(request.user).filter(
                 round=round, country=country).exists():
             raise Http404(_("This report is not published yet."))
         report = dashboards.national_report(round=round, country=country, user=request.user)

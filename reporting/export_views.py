@@ -109,6 +109,9 @@ EXPORT_PARAMETERS = [
                      description="`no_information`: activity × country pairs without a report."),
     OpenApiParameter("state", OpenApiTypes.STR, many=True, enum=CountryReport.State.values),
     OpenApiParameter("updated_since", OpenApiTypes.DATETIME),
+    OpenApiParameter("version", OpenApiTypes.STR, enum=["published", "working"], description=(
+        "`published` (default): each report as the Secretariat last validated it; `working`: the working "
+        "copies, for signed-in users (anonymous: 400).")),
     OpenApiParameter("search", OpenApiTypes.STR,
                      description="Words in the activity's code, text, actor or indicator, or in the report."),
 ]

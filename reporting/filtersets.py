@@ -20,7 +20,7 @@ from cami.languages import any_language_contains
 from conservation_units.models import Country
 
 from . import rules
-from .models import CountryReport, ProgressReport, ReportingRound
+from .models import CountryReport, ProgressReport, ReportingRound, sees_drafts
 
 # A pair's status: what its report says, or "No information" where there is none the reader may see
 # (last, as the dashboards' columns show it).
@@ -43,16 +43,20 @@ class ProgressReportFilterSet(django_filters.FilterSet):
         field_name="country_report__round", queryset=ReportingRound.objects.all(), label=_("Round"),
         help_text=_("Round id."),
     )
-    status = django_filters.MultipleChoiceFilter(choices=ProgressReport.Status.choices, label=_("Status"))
+    # Status, state, date and search read the version the queryset reads (ProgressReport.objects.seen):
+    # a reader of published versions finds what they are shown, never a correction in review.
+    status = django_filters.MultipleChoiceFilter(choices=ProgressReport.Status.choices, label=_("Status"),
+                                                 method="filter_seen")
     state = django_filters.MultipleChoiceFilter(
         field_name="country_report__state", choices=CountryReport.State.choices, label=_("Report state"),
+        method="filter_state",
     )
     activity = django_filters.ModelChoiceFilter(
         queryset=Activity.objects.all(), label=_("Activity"), help_text=_("Activity id."),
         widget=forms.NumberInput,  # a select of every activity of every plan would weigh down the page
     )
     updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since"),
+        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), method="filter_seen",
         help_text=_("ISO 8601 date-time, e.g. 2026-05-01T00:00:00Z."),
     )
     search = django_filters.CharFilter(method="filter_search", label=_("Search"),
@@ -62,13 +66,28 @@ class ProgressReportFilterSet(django_filters.FilterSet):
         model = ProgressReport
         fields = ["plan", "country", "round", "status", "state", "activity", "updated_since", "search"]
 
+    def filter_seen(self, queryset, name, value):
+        """``name`` is the field: status (a list of values) or updated_at (since a date-time)."""
+        if value in (None, "", []):
+            return queryset
+        lookup = "in" if name == "status" else "gte"
+        return queryset.filter(**{f"{queryset.seen(name)}__{lookup}": value})
+
+    def filter_state(self, queryset, name, states):
+        if not states:
+            return queryset
+        if queryset.reads_published:  # every published version is validated
+            return queryset if CountryReport.State.VALIDATED in states else queryset.none()
+        return queryset.filter(country_report__state__in=states)
+
     def filter_search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
         return queryset.filter(
             Q(activity__code__icontains=value) | any_language_contains(value, "activity__text")
-            | Q(narrative__icontains=value) | Q(obstacles__icontains=value)
+            | Q(**{f"{queryset.seen('narrative')}__icontains": value})
+            | Q(**{f"{queryset.seen('obstacles')}__icontains": value})
         )
 
 
@@ -108,11 +127,20 @@ class CountryReportFilterSet(django_filters.FilterSet):
         to_field_name="code", queryset=Country.objects.all(), label=_("Country"),
         help_text=_("ISO 3166-1 alpha-2 code."),
     )
-    state = django_filters.MultipleChoiceFilter(choices=CountryReport.State.choices, label=_("State"))
+    state = django_filters.MultipleChoiceFilter(choices=CountryReport.State.choices, label=_("State"),
+                                                method="filter_state")
 
     class Meta:
         model = CountryReport
         fields = ["round", "country", "state"]
+
+    def filter_state(self, queryset, name, states):
+        """The state as the reader sees it: to readers of published versions each report is validated."""
+        if not states:
+            return queryset
+        if self.request is None or not sees_drafts(self.request.user):
+            return queryset if CountryReport.State.VALIDATED in states else queryset.none()
+        return queryset.filter(state__in=states)
 
 
 class CountryActivityFilterSet(ActivityFilterSet):
@@ -145,7 +173,7 @@ class CountryActivityFilterSet(ActivityFilterSet):
         # Only reports the user may see: an anonymous visitor's filter must not reveal a draft's statuses.
         reports = ProgressReport.objects.visible_to(self.user).filter(
             country_report=self.country_report, activity=OuterRef("pk"))
-        condition = Exists(reports.filter(status__in=statuses))
+        condition = Exists(reports.filter(**{f"{reports.seen('status')}__in": statuses}))
         if rules.NO_INFORMATION in statuses:
             condition |= ~Exists(reports)
         return queryset.filter(condition)

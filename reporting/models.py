@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from . import rules
+# The published versions live in their own module (this one is at its length); imported so Django finds them.
+from .published import PublishedEvidence, PublishedProgress, PublishedVersionQuerySet, sees_drafts  # noqa: F401
 
 USER = settings.AUTH_USER_MODEL
 
@@ -197,10 +199,16 @@ class ReportingRound(models.Model):
 
 class CountryReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Anonymous visitors see a country's report once validated; every signed-in user sees all."""
-        if user.is_authenticated:
+        """Readers of drafts see every report; others a country's report once validated (still while a
+        correction is in review: they read its published version)."""
+        if sees_drafts(user):
             return self
-        return self.filter(state=CountryReport.State.VALIDATED)
+        return self.filter(self.published())
+
+    @staticmethod
+    def published() -> Exists:
+        """True for a country report validated at least once: it has a published version."""
+        return Exists(PublishedProgress.objects.filter(progress_report__country_report=OuterRef("pk")))
 
 
 class CountryReport(models.Model):
@@ -254,17 +262,15 @@ class CountryReport(models.Model):
         return reverse("reporting:country_report", args=[self.round_id, self.country.code])
 
 
-class ProgressReportQuerySet(models.QuerySet):
+class ProgressReportQuerySet(PublishedVersionQuerySet):
     def with_related(self):
         return self.select_related(
             "country_report__round__plan", "country_report__country", "activity__plan", "updated_by"
         )
 
     def visible_to(self, user):
-        """Visible with its country report: the rule of CountryReport.objects.visible_to, as a join."""
-        if user.is_authenticated:
-            return self
-        return self.filter(country_report__state=CountryReport.State.VALIDATED)
+        """What ``user`` reads: working copies for readers of drafts, else published versions."""
+        return self if sees_drafts(user) else self.published_version()
 
 
 class ProgressReport(models.Model):
@@ -371,11 +377,15 @@ class EvidenceQuerySet(models.QuerySet):
     def current(self):
         return self.filter(removed_at__isnull=True)
 
+    def published(self):
+        """Evidence of the published versions: public at validation (removed since or not)."""
+        return self.filter(Exists(PublishedEvidence.objects.filter(evidence=OuterRef("pk"))))
+
     def visible_to(self, user):
         """Restricted evidence (den sites, poaching cases) only for the country's own people and the Secretariat."""
         public = Q(visibility=Evidence.Visibility.PUBLIC)
-        if not user.is_authenticated:
-            return self.current().filter(public, progress_report__country_report__state=CountryReport.State.VALIDATED)
+        if not sees_drafts(user):
+            return self.published()
         if user.is_staff:
             return self.current()
         own_country = Exists(

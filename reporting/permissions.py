@@ -3,7 +3,8 @@
 Secretariat (staff) manages rounds, validates and returns reports and may correct any report;
 a focal point edits and submits the reports of their countries (of every plan, or of the plans
 their assignment names); a contributor drafts only what a focal point handed over; observers and
-every other signed-in user read everything; anonymous visitors read validated progress only.
+every other signed-in user read everything; anonymous visitors read published versions only (the values at
+the last validation: ``published.sees_drafts`` and ``ProgressReport.objects.visible_to``).
 Each check returns ``None`` when allowed, or the sentence saying why not (shown as the 403).
 
 Whether a country's report may change now depends on its state: a submitted report waits for the

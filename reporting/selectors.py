@@ -58,18 +58,19 @@ def pair_queryset(*, user, round_ids) -> QuerySet:
     ``round_ids`` holds at most one round per plan: a pair is then matched by one round and one report.
 
     ``report_status`` is the status or "no_information"; ``report_carried_over`` and ``report_state`` are
-    null where there is no report.
+    null where there is no report. A reader of published versions counts their values, each validated.
     """
     reports = ProgressReport.objects.all() if user is None else ProgressReport.objects.visible_to(user)
     reports = reports.filter(
         country_report__round_id__in=round_ids, country_report__country_id=OuterRef("country_id"),
         activity_id=OuterRef("activity_id"),
     )
+    state = Value(VALIDATED) if reports.reads_published else F("country_report__state")
     return activity_country_pairs(round_ids=round_ids).annotate(
-        report_status=Coalesce(Subquery(reports.values("status")[:1]), Value(NO_INFORMATION),
+        report_status=Coalesce(Subquery(reports.values(reports.seen("status"))[:1]), Value(NO_INFORMATION),
                                output_field=CharField()),
-        report_carried_over=Subquery(reports.values("carried_over")[:1], output_field=BooleanField()),
-        report_state=Subquery(reports.values("country_report__state")[:1], output_field=CharField()),
+        report_carried_over=Subquery(reports.values(reports.seen("carried_over"))[:1], output_field=BooleanField()),
+        report_state=Subquery(reports.annotate(seen_state=state).values("seen_state")[:1], output_field=CharField()),
     )
 
 
@@ -134,10 +135,13 @@ def tallies(rows: list[dict], *keys: str) -> dict:
 
 
 def progress_queryset(user):
+    """Reports as ``user`` reads them (working copies or published versions), each with its published
+    version at hand (the API's ``published``) and the evidence the user may see; latest changes first."""
+    reports = ProgressReport.objects.visible_to(user).with_related().select_related("published")
     return (
-        ProgressReport.objects.visible_to(user).with_related()
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.visible_to(user), to_attr="visible_evidence"))
-        .order_by("-updated_at", "-id")
+        reports.prefetch_related(Prefetch("evidence", queryset=Evidence.objects.visible_to(user),
+                                          to_attr="visible_evidence"))
+        .order_by(f"-{reports.seen('updated_at')}", "-id")
     )
 
 
@@ -163,6 +167,8 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
     country_report = CountryReport.objects.select_related("round__plan", "country").filter(
         round=round, country=country).first()
     reports = ProgressReport.objects.visible_to(user).filter(country_report=country_report).select_related("updated_by")
+    if not reports.reads_published:
+        reports = reports.select_related("published")  # to mark what changed since the last validation
     applicable = (
         Activity.objects.with_related().of_round(round).filter(countries=country).order_by("position")
         .prefetch_related(Prefetch("progress_reports", queryset=reports, to_attr="reports"))
@@ -173,10 +179,17 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
     activities = list(filterset.qs)
     for activity in activities:
         activity.report = activity.reports[0] if activity.reports else None
+    if not reports.reads_published:
+        from .versions import mark_changes_since_validation  # versions reads this module's labels
+        # A filtered page may list none of the published reports: reopened says it was validated too.
+        mark_changes_since_validation([activity.report for activity in activities if activity.report],
+                                      validated_before=country_report is not None and country_report.state in (
+                                          VALIDATED, CountryReport.State.REOPENED))
     access = permissions.editing_access(user, round=round, country=country, country_report=country_report)
     editable = set(applicable.filter(access.scope).values_list("pk", flat=True)) if access.scope is not None else set()
     total = Activity.objects.of_round(round).filter(countries=country).count()
-    reported = reports.filter(rules.REPORTED, activity__countries=country).count() if country_report else 0
+    reported = reports.filter(rules.reported_q("published__" if reports.reads_published else ""),
+                              activity__countries=country).count() if country_report else 0
     return CountryReportPage(round, country, country_report, filterset, activities, editable, total, reported,
                              access.why_locked)
 
@@ -305,11 +318,12 @@ def recent_messages(user, *, limit=10):
     return events.order_by("-at", "-id")[:limit]
 
 
-def reported_count() -> Count:
+def reported_count(published: bool = False) -> Count:
     """On a CountryReport queryset: the activities REPORTED in its round that apply to its country, the
     pairs every dashboard, export and home card counts (a report on an activity that no longer applies
-    to the country is left out, as there)."""
-    return Count("progress_reports", filter=rules.reported_q("progress_reports__")
+    to the country is left out, as there); ``published``: in the published versions."""
+    prefix = "progress_reports__published__" if published else "progress_reports__"
+    return Count("progress_reports", filter=rules.reported_q(prefix)
                  & Q(progress_reports__activity__countries=F("country")))
 
 
@@ -361,8 +375,14 @@ def history_changes_for(user, report: ProgressReport, changes: dict) -> dict:
     return {**changes, "restricted_evidence": [hidden if old else None, hidden if new else None]}
 
 
-def progress_history(report: ProgressReport, user) -> list[HistoryEntry]:
+def history_queryset(report: ProgressReport):
+    """The report's changes, newest first; read as its published version, those up to that version only."""
     changes = report.changes.select_related("changed_by").order_by("-changed_at", "-id")
+    return changes.filter(version__lte=report.version) if getattr(report, "shows_published", False) else changes
+
+
+def progress_history(report: ProgressReport, user) -> list[HistoryEntry]:
+    changes = history_queryset(report)
     entries = []
     for change in changes:
         readable = history_changes_for(user, report, change.changes)

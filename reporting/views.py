@@ -22,7 +22,7 @@ from cami.parsing import parse_int
 from cami.redirects import safe_next
 from conservation_units.models import Country
 
-from . import permissions, rules, selectors, services
+from . import permissions, rules, selectors, services, versions
 from .forms import EvidenceForm, HandOverForm, ProgressForm, ReturnForm, RoundForm
 from .models import Assignment, CountryReport, Evidence, Profile, ProgressReport, ReportingRound
 from .services import ProgressInput, StaleEdit
@@ -192,7 +192,7 @@ class ProgressDetailView(View):
         round, country = _round_and_country(round_id, country_code)
         activity = get_object_or_404(activity_detail_queryset().of_round(round), pk=activity_id, countries=country)
         report = (
-            ProgressReport.objects.visible_to(request.user).with_related()
+            ProgressReport.objects.visible_to(request.user).with_related().select_related("published")
             .filter(country_report__round=round, country_report__country=country, activity=activity).first()
         )
         initial = {"version": report.version if report else 0}
@@ -345,7 +345,11 @@ class ValidationQueueView(LoginRequiredMixin, ListView):
         return selectors.validation_queue()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(return_form=ReturnForm(), **kwargs)
+        context = super().get_context_data(return_form=ReturnForm(), **kwargs)
+        changed = versions.queue_differences(list(context["reports"]))
+        for report in context["reports"]:
+            report.changed_since_validation = changed.get(report.pk)
+        return context
 
 
 class ProgressListView(ListView):

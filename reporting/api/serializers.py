@@ -11,7 +11,9 @@ from rest_framework import serializers
 from actionplans.models import ActionPlan, Activity
 from conservation_units.models import Country
 from reporting import rules
-from reporting.models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent, ReportingRound
+from reporting.models import (
+    CountryReport, Evidence, ProgressChange, ProgressReport, PublishedProgress, ReportEvent, ReportingRound, sees_drafts,
+)
 
 
 class ReportingRoundSerializer(serializers.ModelSerializer):
@@ -44,8 +46,24 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+class PublishedProgressSerializer(serializers.ModelSerializer):
+    """The report as the Secretariat last validated it: what visitors who may not see drafts read."""
+
+    class Meta:
+        model = PublishedProgress
+        fields = ["status", "narrative", "obstacles", "expected_year", "version", "validated_at"]
+
+
+def _reads_published(serializer) -> bool:
+    request = serializer.context.get("request")
+    return request is None or not sees_drafts(request.user)
+
+
 class ProgressReportSerializer(serializers.ModelSerializer):
-    """A progress report as read; `evidence` lists only what the requesting user may see."""
+    """A progress report as read; `evidence` lists only what the requesting user may see.
+
+    Readers of drafts (signed-in users) read the working copy, with `published` beside it; everyone else
+    reads the published version (the values at the last validation) and `published` repeats it."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:progressreport-detail")
     html_url = serializers.SerializerMethodField(help_text=_("The report's page."))
@@ -58,7 +76,11 @@ class ProgressReportSerializer(serializers.ModelSerializer):
     round = serializers.IntegerField(source="country_report.round_id", read_only=True, help_text=_("Round id."))
     evidence = EvidenceSerializer(source="visible_evidence", many=True, read_only=True)
     state = serializers.ChoiceField(source="country_report.state", choices=CountryReport.State.choices,
-                                    read_only=True, help_text=_("State of the country's report for the round."))
+                                    read_only=True, help_text=_(
+                                        "State of the country's report for the round (`validated` for readers "
+                                        "of the published version)."))
+    published = PublishedProgressSerializer(read_only=True, allow_null=True, help_text=_(
+        "The published version: the values as last validated; null if never validated."))
     updated_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True,
         help_text=_("Username of the last editor; null on a report carried over and not yet changed."),
@@ -69,7 +91,14 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "html_url", "activity", "plan", "activity_code", "country", "round", "status", "narrative",
             "obstacles", "expected_year", "evidence", "carried_over", "state", "version", "updated_by", "updated_at",
+            "published",
         ]
+
+    def to_representation(self, report):
+        data = super().to_representation(report)
+        if getattr(report, "shows_published", False):  # every published version is validated
+            data["state"] = CountryReport.State.VALIDATED
+        return data
 
     @extend_schema_field(serializers.URLField())
     def get_html_url(self, report):
@@ -162,6 +191,13 @@ class CountryReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = CountryReport
         fields = ["id", "url", "round", "plan", "country", "state", "return_comment", "reported", "events"]
+
+    def to_representation(self, country_report):
+        """Readers of published versions read the report as last validated, whatever happened since."""
+        data = super().to_representation(country_report)
+        if _reads_published(self):
+            data.update(state=CountryReport.State.VALIDATED, return_comment="")
+        return data
 
 
 class ReturnCommentSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@
 The services' ValidationError, PermissionDenied and StaleEdit become 400, 403 and 409 in
 cami/exceptions.py; writes without credentials answer 401 (IsAuthenticatedOrReadOnly).
 """
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,9 @@ from rest_framework.response import Response
 from cami.parsing import parse_int
 from reporting import selectors, services
 from reporting.filtersets import CountryReportFilterSet, ProgressReportFilterSet, ReportingRoundFilterSet
-from reporting.models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent, ReportingRound
+from reporting.models import (
+    CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent, ReportingRound, sees_drafts,
+)
 
 from . import schema  # noqa: F401  (registers the schema extensions of the versioned writes)
 from .serializers import (
@@ -208,7 +210,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         to those outside the country.
         """
         report = self.get_object()
-        changes = list(report.changes.select_related("changed_by").order_by("-changed_at", "-id"))
+        changes = list(selectors.history_queryset(report))
         for change in changes:
             change.changes = selectors.history_changes_for(request.user, report, change.changes)
         return Response(ProgressChangeSerializer(changes, many=True).data)
@@ -246,10 +248,17 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 # --- Country reports --------------------------------------------------------------------------------
 
 def country_report_queryset(user):
+    """Readers of published versions see each report as last validated: its events up to then, and
+    what its published versions report (the serializer says "validated")."""
+    published = not sees_drafts(user)
+    events = ReportEvent.objects.select_related("actor")
+    if published:
+        events = events.filter(Exists(ReportEvent.objects.filter(
+            country_report=OuterRef("country_report"), action=ReportEvent.Action.VALIDATED, at__gte=OuterRef("at"))))
     return (
         CountryReport.objects.visible_to(user).select_related("round__plan", "country")
-        .annotate(reported=selectors.reported_count())
-        .prefetch_related(Prefetch("events", queryset=ReportEvent.objects.select_related("actor")))
+        .annotate(reported=selectors.reported_count(published=published))
+        .prefetch_related(Prefetch("events", queryset=events))
         .order_by("-round__opens_on", "-round_id", "country__name")  # newest round first, said outright
     )
 

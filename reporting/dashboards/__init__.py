@@ -2,12 +2,14 @@
 
 Every figure counts *pairs*: an activity of a plan and a range state it applies to. A pair's status is
 what the country reported on the activity in the round, or "No information" where there is no report
-the user may see: anonymous visitors count validated reports only (``ProgressReport.visible_to``), so
-their figures never show what a country has not yet had validated.
+the user may see: anonymous visitors count the published versions (``ProgressReport.visible_to``: the
+values at the last validation), so their figures never show what a country has not yet had validated,
+nor a correction in review.
 
 - *Reported* means said in this round (``rules.REPORTED``, ``rules.is_reported``): a report that is not
   an unconfirmed carry-over. A carried-over report still counts under its status: it is the last thing known.
-- *Validated* means a report in a country report the Secretariat validated.
+- *Validated* means a report in a country report the Secretariat validated (for anonymous visitors, every
+  published version).
 
 The counts come from one grouped query (``selectors.pair_counts``, which the home page's cards and
 the reminders count with too): pairs grouped by country, plan, conservation unit,

@@ -4,14 +4,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from conservation_units.models import Country
 
 from .. import rules
-from ..models import CountryReport, ReportingRound
+from ..models import CountryReport, PublishedProgress, ReportingRound
 from ..selectors import VALIDATED, Tally, pair_counts, tallies
 from .figures import STATUS_LABELS, STATUSES, Links, Row, figure_row, pair_cube, visible_state
 
@@ -60,9 +60,11 @@ def country_dashboard(*, country: Country, user, today: datetime.date | None = N
     today = today or timezone.localdate()
     state = CountryReport.objects.filter(round=OuterRef("pk"), country=country).values("state")[:1]
     rounds = [
-        CountryRound(round, visible_state(round.state, user), round.state)
+        CountryRound(round, visible_state(round.state, user, round.published), round.state)
         for round in ReportingRound.objects.filter(plan__range_states=country).select_related("plan")
-        .annotate(state=Subquery(state)).order_by("plan__short_title", "-opens_on", "-id")
+        .annotate(state=Subquery(state), published=Exists(PublishedProgress.objects.filter(
+            progress_report__country_report__round=OuterRef("pk"), progress_report__country_report__country=country)))
+        .order_by("plan__short_title", "-opens_on", "-id")
     ]
     latest = {}
     for item in rounds:
@@ -77,7 +79,7 @@ def country_dashboard(*, country: Country, user, today: datetime.date | None = N
 
 def _plan_row(item: CountryRound, tally: Tally, country: Country, user) -> Row:
     round = item.round
-    links = Links(plan=round.plan, round=round, user=user, states={country.pk: item.raw_state})
+    links = Links(plan=round.plan, round=round, user=user, states={country.pk: item.state})
     row = figure_row(
         key=round.plan, label=str(round.plan), tally=tally, links=links,
         status_url=lambda status: links.country(country, status), total_url=links.country(country),

@@ -12,7 +12,7 @@ from actionplans.models import ActionPlan
 from conservation_units.models import Country
 
 from ..filtersets import PAIR_STATUS_CHOICES
-from ..models import CountryReport, ReportingRound
+from ..models import CountryReport, ReportingRound, sees_drafts
 from ..selectors import NO_INFORMATION, VALIDATED, Tally, pair_counts
 
 
@@ -135,11 +135,12 @@ class Links:
     def country(self, country: Country, status: str | None = None) -> str:
         """The country report page, where it lists exactly what the user's figures count.
 
-        Its status filter looks at every report, while anonymous visitors see only validated ones:
-        for them a country with a report in the works is listed by the dashboard's own list instead.
+        Its status filter looks at every report, while anonymous visitors see only published versions:
+        for them a country whose report was never validated is listed by the dashboard's own list instead
+        (``states`` holds what they may learn: visible_state).
         """
         state = self.states.get(country.pk)
-        if self.user.is_authenticated or state in (None, VALIDATED):
+        if sees_drafts(self.user) or state in (None, VALIDATED):
             url = reverse("reporting:country_report", args=[self.round.pk, country.code])
             return f"{url}?{urlencode({'status': status})}" if status else url
         return self.rows(country=country.code, status=status)
@@ -165,6 +166,9 @@ def figure_row(*, key, label, tally: Tally, links: Links, status_url, total_url,
     )
 
 
-def visible_state(state: str | None, user) -> str:
-    """Anonymous visitors learn a country report's state only once it is validated (as in the API)."""
-    return (state or "") if user.is_authenticated or state == VALIDATED else ""
+def visible_state(state: str | None, user, published: bool = False) -> str:
+    """Readers of drafts learn a country report's state; others only that it is validated, which its
+    published version is while a correction is in review (as in the API)."""
+    if sees_drafts(user):
+        return state or ""
+    return VALIDATED if published or state == VALIDATED else ""

@@ -39,6 +39,7 @@ class NationalReport:
     counts: list[Cell]
     total: int
     reported: int
+    published: bool = False  # read as last validated (a reader who may not see drafts)
 
     def _last(self, action) -> ReportEvent | None:
         return next((event for event in self.events if event.action == action), None)
@@ -53,7 +54,14 @@ class NationalReport:
 
     @property
     def is_validated(self) -> bool:
-        return bool(self.country_report and self.country_report.state == VALIDATED)
+        return self.published or bool(self.country_report and self.country_report.state == VALIDATED)
+
+    @property
+    def state_label(self) -> str:
+        """The report's state; as last validated for readers of the published version."""
+        if self.published:
+            return CountryReport.State.VALIDATED.label
+        return self.country_report.get_state_display() if self.country_report else ""
 
     @property
     def last_change(self) -> datetime.datetime | None:
@@ -70,11 +78,15 @@ def national_report(*, round: ReportingRound, country: Country, user) -> Nationa
     The view decides who may open it (anonymous visitors: validated reports only).
     """
     country_report = CountryReport.objects.filter(round=round, country=country).first()
+    reports = ProgressReport.objects.visible_to(user)
     events = list(ReportEvent.objects.filter(country_report=country_report).select_related("actor")
                   .order_by("-at", "-id")) if country_report else []
+    if reports.reads_published:  # the report as last validated: no step of a correction in review
+        last = next((event for event in events if event.action == ReportEvent.Action.VALIDATED), None)
+        events = events[events.index(last):] if last else []
     evidence = Evidence.objects.visible_to(user).order_by("added_at", "id")
     reports = (
-        ProgressReport.objects.visible_to(user).filter(country_report=country_report)
+        reports.filter(country_report=country_report)
         .prefetch_related(Prefetch("evidence", queryset=evidence, to_attr="visible_evidence"))
     )
     activities = list(
@@ -89,7 +101,8 @@ def national_report(*, round: ReportingRound, country: Country, user) -> Nationa
     total = len(activities)
     reported = sum(1 for a in activities if rules.is_reported(a.report))
     cells = [Cell(s, STATUS_LABELS[s], counts[s], total, "") for s in STATUSES]
-    return NationalReport(round, country, country_report, _report_groups(activities), events, cells, total, reported)
+    return NationalReport(round, country, country_report, _report_groups(activities), events, cells, total, reported,
+                          published=reports.reads_published and bool(events))
 
 
 def _report_groups(activities: list[Activity]) -> list[ReportGroup]:

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionPlan, Activity, PlanElement
 
-from .. import rules
 from ..filtersets import NONE, PairFilterSet
 from ..models import CountryReport, ProgressReport, ReportingRound
 from ..selectors import DONE, VALIDATED, Tally, pair_queryset
@@ -54,7 +53,9 @@ def plan_dashboard(*, plan: ActionPlan, user, round: ReportingRound | None = Non
     if round is None:
         return dashboard
     countries = list(plan.range_states.order_by("name"))
-    states = dict(CountryReport.objects.filter(round=round).values_list("country_id", "state"))
+    states = {country_id: visible_state(state, user, published) for country_id, state, published in
+              CountryReport.objects.filter(round=round).annotate(published=CountryReport.objects.published())
+              .values_list("country_id", "state", "published")}
     links = Links(plan=plan, round=round, user=user, states=states)
     cube = pair_cube(user=user, round_ids=[round.pk])
     overall = overall_tally(cube)
@@ -76,7 +77,7 @@ def _country_rows(countries, tallies, links: Links, user) -> list[Row]:
             status_url=lambda status, country=country: links.country(country, status),
             total_url=links.country(country), reported_filters={"country": country.code},
             validated_url=links.progress(country=country.code, state=VALIDATED),
-            state=visible_state(links.states.get(country.pk), user),
+            state=links.states.get(country.pk, ""),
         ))
     return rows
 
@@ -126,15 +127,18 @@ def _priority_rows(cube, links: Links) -> list[Row]:
 
 def _trend(*, plan, rounds, user, total: int, links: Links) -> list[TrendPoint]:
     """Per round, oldest first: shares reported, completed or ongoing, validated, of today's pairs."""
+    reports = ProgressReport.objects.visible_to(user)
+    # Every published version is validated, whatever the report's state now.
+    validated = None if reports.reads_published else Q(country_report__state=VALIDATED)
     counts = {
         row["country_report__round_id"]: row
-        for row in ProgressReport.objects.visible_to(user)
+        for row in reports
         .filter(country_report__round__plan=plan, activity__countries=F("country_report__country"),
                 country_report__country__action_plans=plan)
         .values("country_report__round_id")
-        .annotate(reported=Count("id", filter=rules.REPORTED),
-                  done=Count("id", filter=Q(status__in=DONE)),
-                  validated=Count("id", filter=Q(country_report__state=VALIDATED)))
+        .annotate(reported=Count("id", filter=Q(**{reports.seen("carried_over"): False})),
+                  done=Count("id", filter=Q(**{f"{reports.seen('status')}__in": DONE})),
+                  validated=Count("id", filter=validated))
         .order_by()
     }
     points = []

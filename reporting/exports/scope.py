@@ -23,6 +23,10 @@ from ..models import ReportingRound
 
 # --- Which rows: the request's filters ----------------------------------------------------------
 
+# ?version=: which values the export holds. Published versions by default, for everyone: the figures
+# the Secretariat sends on are those it validated; readers of drafts may ask for the working copies.
+VERSION_PUBLISHED, VERSION_WORKING = "published", "working"
+
 # ModelChoiceFilter says "Select a valid choice", which names neither the parameter's meaning nor the value.
 UNKNOWN_VALUE = {
     "plan": gettext_lazy("There is no plan “%(value)s”."),
@@ -44,6 +48,7 @@ class Scope:
     updated_since: datetime.datetime | None
     search: str
     given: list  # (parameter, values) as the request gave them, for the Summary
+    working: bool = False  # ?version=working: the working copies (readers of drafts), else published versions
 
     @property
     def picks_pairs(self) -> bool:
@@ -87,6 +92,11 @@ def export_scope(params) -> Scope:
         errors.update(form.errors)
     if errors:
         raise ValidationError({name: list(messages) for name, messages in errors.items()})
+    version = (data.get("version") or VERSION_PUBLISHED).strip()
+    if version not in (VERSION_PUBLISHED, VERSION_WORKING):
+        errors["version"] = [_("Choose “published” (the default: as last validated) or “working” (working copies).")]
+    if errors:
+        raise ValidationError({name: list(messages) for name, messages in errors.items()})
     cleaned, progress = activity_filters.form.cleaned_data, form.cleaned_data
     round, plan = progress["round"], cleaned.get("plan")
     if round and plan and round.plan_id != plan.pk:
@@ -101,7 +111,7 @@ def export_scope(params) -> Scope:
         activities=activities, plan=plan, plan_id=int(cleaned["plan_id"]) if cleaned.get("plan_id") else None,
         country=cleaned.get("country"), round=round, statuses=set(progress["status"]), states=set(progress["state"]),
         updated_since=progress["updated_since"], search=progress["search"],
-        given=[(key, values) for key, values in given if values],
+        given=[(key, values) for key, values in given if values], working=version == VERSION_WORKING,
     )
 
 

@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, OuterRef, Prefetch, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +18,8 @@ from actionplans.models import Activity
 from conservation_units.models import Country
 
 from ..filtersets import ProgressReportFilterSet
-from ..models import Evidence, ProgressReport, ReportingRound
-from ..selectors import NO_INFORMATION, Tally, activity_country_pairs, progress_queryset
+from ..models import Evidence, ProgressReport, ReportingRound, sees_drafts
+from ..selectors import NO_INFORMATION, VALIDATED, Tally, activity_country_pairs, progress_queryset
 from .columns import labels
 from .scope import Scope, export_scope
 
@@ -48,10 +49,13 @@ class ReportRow:
 
 REPORT_VALUES = {
     "id": "id", "activity_id": "activity_id", "country_id": "country_report__country_id",
-    "round_id": "country_report__round_id", "state": "country_report__state", "status": "status",
+    "round_id": "country_report__round_id", "state": "seen_state", "status": "status",
     "narrative": "narrative", "obstacles": "obstacles", "expected_year": "expected_year",
     "carried_over": "carried_over", "updated_at": "updated_at", "updated_by": "updated_by__username",
 }
+# Values a published version has of its own (ProgressReport.objects.seen).
+SEEN_VALUES = {"status", "narrative", "obstacles", "expected_year", "carried_over", "updated_at",
+               "updated_by__username"}
 
 
 @dataclass(slots=True)
@@ -129,8 +133,12 @@ def _chosen_rounds(scope: Scope) -> list[tuple[ReportingRound, ReportingRound | 
 
 
 def _reports(user, scope: Scope, round_ids: list[int]):
-    """The reports of the rounds the user may read, for the activities the filters picked."""
-    reports = progress_queryset(user).prefetch_related(None).filter(
+    """The reports of the rounds the user may read, for the activities the filters picked: their published
+    versions, or (``scope.working``) the working copies."""
+    reports = progress_queryset(user).prefetch_related(None)
+    if not scope.working:
+        reports = reports.published_version()
+    reports = reports.filter(
         country_report__round__in=round_ids, activity__in=scope.activities.values("pk"))
     if scope.country:
         reports = reports.filter(country_report__country=scope.country)
@@ -140,11 +148,14 @@ def _reports(user, scope: Scope, round_ids: list[int]):
 def _current_reports(user, scope: Scope, round_ids: list[int]) -> dict:
     """{(round, activity, country): ReportRow}, each with its public evidence."""
     reports = _reports(user, scope, round_ids)
+    # Every published version is validated, whatever its report's state now.
+    reports = reports.annotate(seen_state=Value(VALIDATED) if reports.reads_published else F("country_report__state"))
     names = list(REPORT_VALUES)
-    paths = list(REPORT_VALUES.values())
+    paths = [reports.seen(path) if path in SEEN_VALUES else path for path in REPORT_VALUES.values()]
     if scope.search:
         # The progress list's search: the activity's code and text, the narrative and obstacles.
-        hits = ProgressReportFilterSet(data={"search": scope.search}, queryset=ProgressReport.objects.all()).qs
+        base = ProgressReport.objects.published_version() if reports.reads_published else ProgressReport.objects.all()
+        hits = ProgressReportFilterSet(data={"search": scope.search}, queryset=base).qs
         reports = reports.annotate(search_hit=Exists(hits.filter(pk=OuterRef("pk"))))
         names.append("search_hit")
         paths.append("search_hit")
@@ -153,18 +164,19 @@ def _current_reports(user, scope: Scope, round_ids: list[int]) -> dict:
         row = ReportRow(**dict(zip(names, values)))
         rows[row.round_id, row.activity_id, row.country_id] = row
     by_id = {row.id: row for row in rows.values()}
-    for report_id, url in _public_evidence(user, reports):
+    for report_id, url in _public_evidence(user, reports, published=reports.reads_published):
         by_id[report_id].evidence.append(url)
     return rows
 
 
-def _public_evidence(user, reports):
-    """(report id, URL) of each piece of public evidence: links as given, files by their download address.
+def _public_evidence(user, reports, published: bool):
+    """(report id, URL) of each piece of public evidence (of the published versions, if ``published``):
+    links as given, files by their download address.
 
     The selector's evidence prefetch is not used: restricted evidence is never even loaded."""
     site = settings.SITE_URL.rstrip("/")
     evidence = (
-        Evidence.objects.visible_to(user)
+        (Evidence.objects.published() if published else Evidence.objects.visible_to(user))
         .filter(visibility=Evidence.Visibility.PUBLIC, progress_report__in=reports.values("pk"))
         .order_by("added_at", "id").values_list("progress_report_id", "pk", "kind", "url")
     )
@@ -175,8 +187,9 @@ def _public_evidence(user, reports):
 def _previous_statuses(user, scope: Scope, round_ids: list[int]) -> dict:
     if not round_ids:
         return {}
-    rows = _reports(user, scope, round_ids).values_list(
-        "country_report__round_id", "activity_id", "country_report__country_id", "status")
+    reports = _reports(user, scope, round_ids)
+    rows = reports.values_list(
+        "country_report__round_id", "activity_id", "country_report__country_id", reports.seen("status"))
     return {(round_id, activity_id, country_id): status for round_id, activity_id, country_id, status in rows}
 
 
@@ -235,6 +248,9 @@ def _fill_table(table: PlanTable, activities, applies: dict, scope: Scope, curre
 def progress_tables(*, user, params) -> ProgressTables:
     """Everything an export shows, read in a constant number of queries (see the tests)."""
     scope = export_scope(params)
+    if scope.working and not sees_drafts(user):
+        raise ValidationError({"version": [_("Sign in to export the working copies: visitors read the "
+                                             "published versions (as last validated).")]})
     chosen = _chosen_rounds(scope)
     plan_ids = [round.plan_id for round, _previous in chosen]
     current = _current_reports(user, scope, [round.pk for round, _previous in chosen])

@@ -164,6 +164,8 @@ def export_filename(tables: ProgressTables, extension: str) -> str:
     parts = ["cami-progress", plan.slug if plan else "all-plans"]
     if scope.country:
         parts.append(scope.country.code.lower())
+    if scope.working:
+        parts.append("working")
     parts.append(timezone.localdate(tables.made_at).isoformat())
     return "-".join(parts) + f".{extension}"
 
@@ -188,8 +190,9 @@ def _about(sheet: Sheet, tables: ProgressTables) -> list:
     return [
         (_("Exported"), sheet.cell(_excel_time(tables.made_at), "time")),
         (_("Exported by"), user.get_username() if user.is_authenticated else _("anonymous visitor")),
-        (_("Reports included"), _("every report you may read (draft, submitted, returned, validated)")
-         if user.is_authenticated else _("validated reports only")),
+        (_("Version"), _("working copies: every report as it now stands (draft, submitted, returned, "
+                         "validated, reopened)") if tables.scope.working
+         else _("published versions: each report as the CMS Secretariat last validated it")),
         (_("Evidence"), _("public evidence only")),
         (_("Filters"), filters),
     ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from .. import notifications, permissions
 from ..models import CountryReport, ReportEvent
 from .common import deny_if
+from .publishing import country_report_publish
 from .report_state import locked_country_report, move_report
 
 
@@ -65,8 +66,10 @@ def country_report_withdraw(*, country_report: CountryReport, user) -> CountryRe
 
 
 def country_report_validate(*, country_report: CountryReport, user) -> CountryReport:
+    """Validate a submitted report: its values become the published version that the public reads."""
     return _transition(country_report=country_report, user=user, action=ReportEvent.Action.VALIDATED,
-                       state=CountryReport.State.VALIDATED, why_not=permissions.why_cannot_validate)
+                       state=CountryReport.State.VALIDATED, why_not=permissions.why_cannot_validate,
+                       before=lambda locked: country_report_publish(locked, user))
 
 
 def country_report_return(*, country_report: CountryReport, user, comment: str) -> CountryReport:

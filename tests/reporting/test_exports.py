@@ -74,6 +74,9 @@ def workbook(data: bytes) -> openpyxl.Workbook:
 
 
 def export(user, **params) -> openpyxl.Workbook:
+    """The export of the working copies for signed-in users (the default is the published versions)."""
+    if user.is_authenticated:
+        params.setdefault("version", "working")
     return workbook(progress_workbook(user=user, params=params))
 
 
@@ -316,7 +319,7 @@ def test_details_list_each_report_with_public_evidence_only(rounds):
 
 def test_csv_has_the_details_rows_and_a_byte_order_mark(rounds, client):
     client.force_login(rounds["secretariat"])
-    response = client.get(CSV_URL, {"plan": "test-plan"})
+    response = client.get(CSV_URL, {"plan": "test-plan", "version": "working"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.startswith(codecs.BOM_UTF8)
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -356,7 +359,8 @@ def test_text_that_looks_like_a_formula_stays_text(rounds):
     book = export(rounds["secretariat"], country="QZ", activity=rounds["third"].pk)
     cell = book["Details"].cell(2, DETAILS_FIELDS.index("narrative") + 1)
     assert (cell.value, cell.data_type) == ('=HYPERLINK("https://evil.example") pasted', "s")
-    tables = exports.progress_tables(user=rounds["secretariat"], params={"country": "QZ", "activity": rounds["third"].pk})
+    tables = exports.progress_tables(user=rounds["secretariat"], params={"country": "QZ", "activity": rounds["third"].pk,
+                                                                     "version": "working"})
     rows = list(csv.reader(io.StringIO(exports.details_csv(tables).decode("utf-8-sig"))))
     assert rows[1][DETAILS_FIELDS.index("narrative")].startswith("'=HYPERLINK")
 
@@ -376,20 +380,20 @@ def test_api_export_with_a_token_contains_the_users_readable_reports(rounds):
     token = Token.objects.create(user=rounds["focal_kz"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    response = client.get(API_XLSX, {"plan": "test-plan"}, HTTP_ACCEPT="application/json")
+    response = client.get(API_XLSX, {"plan": "test-plan", "version": "working"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="cami-progress-test-plan-{timezone.localdate().isoformat()}.xlsx"')
+        f'attachment; filename="cami-progress-test-plan-working-{timezone.localdate().isoformat()}.xlsx"')
     rows = details(workbook(response.content))
     assert ("2.1", "QZ", "Draft") in [(row["activity_code"], row["country"], row["state"]) for row in rows]
     assert "den-sites" not in response.content.decode("latin-1")  # restricted evidence stays out
-    csv_response = client.get(API_CSV, {"plan": "test-plan", "country": "QZ"})
-    assert csv_response["Content-Disposition"].endswith(f'test-plan-qz-{timezone.localdate().isoformat()}.csv"')
+    csv_response = client.get(API_CSV, {"plan": "test-plan", "country": "QZ", "version": "working"})
+    assert csv_response["Content-Disposition"].endswith(f'test-plan-qz-working-{timezone.localdate().isoformat()}.csv"')
 
 
 def test_restricted_evidence_is_not_exported_even_to_the_secretariat(rounds):
-    tables = exports.progress_tables(user=rounds["secretariat"], params={})
+    tables = exports.progress_tables(user=rounds["secretariat"], params={"version": "working"})
     urls = [url for row in exports.details_json(tables) for url in row["evidence"]]
     assert "https://example.org/patrol-log" in urls
     assert "https://example.org/den-sites" not in urls
@@ -437,14 +441,14 @@ def test_lists_link_to_the_export_of_what_they_show(rounds, client):
     assert 'href="/exports/progress.xlsx?plan=test-plan&amp;priority_level=high"' in response.content.decode()
     client.force_login(rounds["observer"])  # anonymous visitors get no all-plans link (test_export_limits.py)
     response = client.get("/progress/", {"status": "completed", "page": "1"})
-    assert 'href="/exports/progress.csv?status=completed"' in response.content.decode()
+    assert 'href="/exports/progress.csv?status=completed&amp;version=working"' in response.content.decode()
 
 
 def test_country_page_exports_its_plan_round_country_and_filters(rounds, client):
     client.force_login(rounds["focal_kz"])
     second = rounds["second"]
     response = client.get(f"/rounds/{second.pk}/QZ/", {"status": "completed"})
-    href = f"/exports/progress.xlsx?status=completed&amp;plan=test-plan&amp;round={second.pk}&amp;country=QZ"
+    href = f"/exports/progress.xlsx?status=completed&amp;plan=test-plan&amp;round={second.pk}&amp;country=QZ&amp;version=working"
     assert f'href="{href}"' in response.content.decode()
     ws = matrix_sheet(workbook(client.get(href.replace("&amp;", "&")).content))
     assert {position: cell.value for position, cell in matrix_cells(ws).items()} == {
@@ -457,11 +461,11 @@ def test_export_queries_do_not_grow_with_the_activities(rounds, django_assert_nu
     # rounds, their plans' range states, the activities, their countries, this round's reports,
     # their public evidence, the previous round's statuses
     with django_assert_num_queries(7):
-        progress_workbook(user=rounds["focal_kz"], params={})
+        progress_workbook(user=rounds["focal_kz"], params={"version": "working"})
     for number in range(20):
         activity = ActivityFactory(plan=rounds["plan"], result=None, section=rounds["in_unit"].section,
                                    code=f"3.{number}", countries=[rounds["kz"], rounds["ir"]])
         record(rounds["second"], activity, rounds["kz"], rounds["focal_kz"], "in_progress")
     with django_assert_num_queries(7):
-        data = progress_workbook(user=rounds["focal_kz"], params={})
+        data = progress_workbook(user=rounds["focal_kz"], params={"version": "working"})
     assert len(details(workbook(data))) == 4 + 20

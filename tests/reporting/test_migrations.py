@@ -191,3 +191,60 @@ def test_rounds_sharing_a_title_get_their_dates_before_titles_become_unique(worl
     migrate(("reporting", "0008_round_title_unique_per_plan"))
     titles = dict(ReportingRound.objects.values_list("pk", "title"))
     assert titles == {first.pk: "2026 report", twin.pk: f"2026 report (2026-09-01, #{twin.pk})"}
+
+
+# --- 0010: published versions ------------------------------------------------------------------------
+
+PUBLISHED_VERSIONS = ("reporting", "0010_published_versions")
+BEFORE_PUBLISHED = ("reporting", "0009_round_edition")
+
+
+@pytest.fixture
+def before_published(world):
+    stepped = _stepped_back_to(BEFORE_PUBLISHED)
+    yield next(stepped)
+    from reporting.models import PublishedEvidence, PublishedProgress
+
+    PublishedEvidence.objects.all().delete()  # they point at rows the step back deletes
+    PublishedProgress.objects.all().delete()
+    next(stepped, None)
+
+
+def test_migration_publishes_what_was_validated_even_when_corrected_since(world, before_published):
+    from django.contrib.auth.models import AnonymousUser
+
+    from reporting.models import PublishedProgress
+
+    def record(activity, country, user, status, narrative="", version=None):
+        return services.progress_report_record(
+            round=world["round"], activity=world[activity], country=world[country], user=world[user],
+            values=ProgressInput(status=status, narrative=narrative), expected_version=version)
+
+    report = record("in_unit", "kz", "focal_kz", "in_progress", "Patrols")
+    services.evidence_add(report=report, user=world["focal_kz"], title="Patrol log", url="https://example.org/log",
+                          visibility="public")
+    record("everywhere", "kz", "focal_kz", "not_started")
+    country_report = CountryReport.objects.get(country=world["kz"])
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    # Validated before 0010 existed: the state and its event, as the service wrote them then.
+    CountryReport.objects.filter(pk=country_report.pk).update(state="validated")
+    ReportEvent.objects.create(country_report=country_report, action="validated", actor=world["secretariat"],
+                               at=timezone.now())
+    report.refresh_from_db()
+    record("in_unit", "kz", "focal_kz", "completed", "Patrols and a census", version=report.version)
+    services.evidence_add(report=report, user=world["focal_kz"], title="Census", url="https://example.org/census",
+                          visibility="public")
+    record("everywhere", "ir", "focal_ir", "ongoing")  # never validated
+    assert CountryReport.objects.get(pk=country_report.pk).state == "reopened"
+
+    migrate(PUBLISHED_VERSIONS)
+
+    published = {p.progress_report.activity.code: p for p in PublishedProgress.objects.select_related(
+        "progress_report__activity")}
+    assert {code: (p.status, p.narrative, p.version) for code, p in published.items()} == {
+        "2.1": ("in_progress", "Patrols", 2), "2.2": ("not_started", "", 1)}
+    assert published["2.1"].validated_by == world["secretariat"]
+    assert [link.evidence.title for link in published["2.1"].evidence_links.all()] == ["Patrol log"]
+    public = {r.activity.code: r.status for r in ProgressReport.objects.visible_to(AnonymousUser())
+              .select_related("activity")}
+    assert public == {"2.1": "in_progress", "2.2": "not_started"}
