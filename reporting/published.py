@@ -4,7 +4,7 @@ Readers who may not see drafts (permissions.sees_drafts) read only published ver
 validated report changes nothing for them until it is validated again. ``services.country_report_validate``
 writes them (``publish_country_report``); ``ProgressReport.objects.published_version()`` reads them.
 
-Kept out of models.py, which is at its length (tests/test_layout.py); models.py imports these models.
+Kept beside the models package (reporting/models/), which imports and re-exports these models.
 The relations are DO_NOTHING: progress reports and evidence are never deleted (the history keeps them), and
 a cascade would make Django look for these tables when rows are deleted at an older migration (the
 migration tests step the database back).
@@ -58,7 +58,7 @@ class PublishedProgress(models.Model):
         return f"{self.progress_report_id} v{self.version}"
 
     def get_status_display(self):
-        from .models import ProgressReport  # models.py imports this module
+        from .models import ProgressReport  # the models package imports this module
 
         return ProgressReport.Status(self.status).label
 
