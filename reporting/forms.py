@@ -40,10 +40,15 @@ class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=rules.EVIDENCE_TITLE_MAX_CHARS, required=False)
     url = forms.URLField(label=_("Link"), required=False, max_length=rules.EVIDENCE_URL_MAX_CHARS,
                          assume_scheme="https")
-    file = forms.FileField(label=_("or a file"), required=False,
-                           help_text=_("PDF, images or office documents (%(types)s).") % {"types": accepted_extensions()})
+    file = forms.FileField(label=_("or a file"), required=False)
     visibility = forms.ChoiceField(label=_("Who may see it"), choices=Evidence.Visibility.choices,
                                    initial=Evidence.Visibility.PUBLIC)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, in the request's language: a lazy string formatted with % at import is English forever.
+        self.fields["file"].help_text = _("PDF, images or office documents (%(types)s).") % {
+            "types": accepted_extensions()}
 
     def clean(self):
         data = super().clean()

@@ -1,6 +1,7 @@
 """Pages of national reporting: home, a country's report, one activity's report, the workflow."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,6 +26,7 @@ from conservation_units.models import Country
 
 from . import permissions, rules, selectors, services, versions
 from .forms import EvidenceForm, HandOverForm, ProgressForm, ReturnForm, RoundForm
+from .middleware import session_language_set
 from .models import Assignment, CountryReport, Evidence, Profile, ProgressReport, ReportingRound
 from .services import ProgressInput, StaleEdit
 
@@ -416,7 +419,7 @@ def round_set_status(request, pk, action):
 
 
 class AccountView(LoginRequiredMixin, TemplateView):
-    """The user's own page: their countries, language and API token."""
+    """The user's own page: their countries, language, mail and API token."""
 
     template_name = "reporting/account.html"
 
@@ -432,12 +435,14 @@ class AccountView(LoginRequiredMixin, TemplateView):
             .select_related("user", "country", "plan", "conservation_unit").prefetch_related("activities")
             .order_by("country__name", "user__username", "pk")
         )
+        profile = Profile.objects.filter(user=user).first()  # read fresh: the page may have just saved it
         return super().get_context_data(
             assignments=assignments, token=Token.objects.filter(user=user).first(), role=permissions.user_role(user),
             hand_over_forms=[(country, kwargs.pop(f"form_{country.code}", None) or HandOverForm(country=country,
                               prefix=country.code)) for country in focal_countries],
-            handed=handed, mail_on_workflow=getattr(Profile.objects.filter(user=user).first(), "mail_on_workflow", True),
-            **kwargs,
+            handed=handed, languages=settings.LANGUAGES,
+            preferred_language=getattr(profile, "language", ""),
+            mail_on_workflow=getattr(profile, "mail_on_workflow", True), **kwargs,
         )
 
     def post(self, request):
@@ -451,6 +456,8 @@ class AccountView(LoginRequiredMixin, TemplateView):
             messages.success(request, _("You will be mailed when a report moves.") if wanted
                              else _("You will no longer be mailed when a report moves."))
             return redirect("reporting:account")
+        if "preferred_language" in request.POST:
+            return self._language_save(request, request.POST["preferred_language"])
         if request.POST.get("token") == "create":
             services.api_token_issue(user=request.user)
             messages.success(request, _("A new API token was issued; the old one no longer works."))
@@ -458,6 +465,23 @@ class AccountView(LoginRequiredMixin, TemplateView):
             services.api_token_revoke(user=request.user)
             messages.success(request, _("Your API token was revoked."))
         return redirect("reporting:account")
+
+    def _language_save(self, request, language):
+        try:
+            services.user_language_save(user=request.user, language=language)
+        except ValidationError:
+            messages.error(request, _("The tracker has no such language. Nothing was changed."))
+            return redirect("reporting:account")
+        if language:
+            session_language_set(request, language)
+            translation.activate(language)
+        messages.success(request, _("Your preferred language was saved: it applies whenever you sign in."))
+        response = redirect("reporting:account")
+        if language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                                path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN, samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE,
+                                httponly=settings.LANGUAGE_COOKIE_HTTPONLY)
+        return response
 
     def _take_back(self, request, raw_id):
         pk = parse_int(raw_id, minimum=1)
@@ -490,12 +514,10 @@ class AccountView(LoginRequiredMixin, TemplateView):
 
 
 def language_set(request):
-    """Django's language switch, remembered on the user's profile when signed in."""
+    """The header's language switch: Django's (a cookie) and this browser's session; the account's saved
+    preference is changed only on the account page."""
     response = set_language(request)
     language = request.POST.get("language")
-    if request.method == "POST" and request.user.is_authenticated and language:
-        try:
-            services.user_language_save(user=request.user, language=language)
-        except ValidationError:
-            pass  # a language the tracker does not have: set_language ignored it too
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        session_language_set(request, language)
     return response

@@ -177,11 +177,11 @@ def test_the_workbook_of_another_plan_is_refused_on_a_plan_s_page(client, secret
 
 def test_import_page_query_count_is_constant(client, secretariat, third_plan, django_assert_num_queries):
     url = reverse("actionplans:plan_import")
-    # session, user, the user's profile (language), the recent imports with their plan and user
-    with django_assert_num_queries(4):
+    # session, user, the recent imports with their plan and user
+    with django_assert_num_queries(3):
         client.get(url)
     for n in range(20):
         PlanImport.objects.create(plan=third_plan, imported_by=secretariat, file_name=f"{n}.xlsx",
                                   outcome="unchanged")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert len(client.get(url).context["imports"]) == 20

@@ -55,7 +55,7 @@ def activity(code) -> Activity:
 
 @pytest.fixture
 def russian_client(client):
-    """Signed in, with Russian chosen as the interface language (saved on the profile)."""
+    """Signed in, with Russian chosen as the interface language in the header's switcher."""
     user = get_user_model().objects.create_user("reader-ru", password="pw")
     client.force_login(user)
     client.post(reverse("reporting:language_set"), {"language": "ru", "next": "/"})

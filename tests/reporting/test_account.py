@@ -82,6 +82,11 @@ def test_the_language_switch_ignores_an_unknown_language(client, world):
     client.force_login(world["focal_kz"])
     response = client.post(reverse("reporting:language_set"), {"language": "xx", "next": "/"})
     assert response.status_code == 302
-    assert not Profile.objects.exists()
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_the_header_switch_does_not_change_the_saved_preference(client, world):
+    client.force_login(world["focal_kz"])
     client.post(reverse("reporting:language_set"), {"language": "ru", "next": "/"})
-    assert Profile.objects.get(user=world["focal_kz"]).language == "ru"
+    assert '<html lang="ru">' in client.get("/").content.decode()
+    assert not Profile.objects.exists()

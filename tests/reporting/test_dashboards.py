@@ -276,12 +276,12 @@ def test_plan_dashboard_queries_do_not_grow_with_activities(client, reported, dj
     world = reported
     client.force_login(world["observer"])
     url = reverse("reporting:plan_dashboard", args=["test-plan"])
-    # session, user, profile (language); plan; its rounds, range states, country report states, the
+    # session, user; plan; its rounds, range states, country report states, the
     # grouped pair counts, unit names, the trend
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(url)
     add_reported_activities(world)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.context["dashboard"].overall.total == 45
 
@@ -292,12 +292,12 @@ def test_country_dashboard_queries_do_not_grow_with_activities(client, reported,
                                                                due_on=datetime.date(2000, 1, 1))
     client.force_login(world["observer"])
     url = reverse("reporting:country_dashboard", args=["QR"])
-    # session, user, profile; country; its rounds with its report's state; the grouped pair counts;
+    # session, user; country; its rounds with its report's state; the grouped pair counts;
     # reports said in the overdue rounds
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
     add_reported_activities(world)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.context["dashboard"].overdue[0].reported == 21
 
@@ -306,12 +306,12 @@ def test_rows_list_queries_do_not_grow(client, reported, django_assert_num_queri
     world = reported
     client.force_login(world["observer"])
     url = reverse("reporting:plan_dashboard_rows", args=["test-plan"])
-    # session, user, profile; plan; latest round; count; page of pairs with activity and country; the filter
+    # session, user; plan; latest round; count; page of pairs with activity and country; the filter
     # form's range states, units and objectives
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(url)
     add_reported_activities(world)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.context["paginator"].count == 45
 
@@ -320,12 +320,12 @@ def test_national_report_queries_do_not_grow(client, reported, django_assert_num
     world = reported
     client.force_login(world["observer"])
     url = reverse("reporting:national_report", args=[world["round"].pk, "QR"])
-    # session, user, profile; round, country, range state; country report, its events, activities,
+    # session, user; round, country, range state; country report, its events, activities,
     # their reports, the reports' visible evidence
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(url)
     add_reported_activities(world)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.context["report"].total == 22
 

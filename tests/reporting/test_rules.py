@@ -186,10 +186,10 @@ def test_reported_is_the_same_rule_as_a_filter_and_as_a_yes_or_no(db):
 def test_home_queries_do_not_grow_with_activities(client, due, django_assert_num_queries):
     client.force_login(due["secretariat"])
     url = reverse("reporting:home")
-    # session, user, profile; countries, open rounds and their range states; the grouped pair counts
+    # session, user; countries, open rounds and their range states; the grouped pair counts
     # (as before: the activity totals); the report states (as before: the reports); the validation
     # queue, recent changes, messages (the workflow's events)
-    with django_assert_num_queries(11) as first:
+    with django_assert_num_queries(10) as first:
         client.get(url)
     for number in range(20):
         activity = ActivityFactory(plan=due["plan"], code=f"2.{number}", countries=list(due["countries"].values()))

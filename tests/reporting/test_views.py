@@ -477,10 +477,10 @@ def test_history_is_shown_in_words(client, world):
 def test_country_report_query_count_does_not_grow(client, world, django_assert_num_queries):
     kz_report(world)
     client.force_login(world["focal_kz"])
-    # session, user, profile; round, country, range state; country report; units; activities, their
+    # session, user; round, country, range state; country report; units; activities, their
     # countries and footnotes, their reports; the user's drafting scope (assignments, handed
     # activities, editable ids); activity and reported counts; may-submit check
-    with django_assert_num_queries(18) as first:
+    with django_assert_num_queries(17) as first:
         client.get(country_url(world))
     for n in range(20):
         activity = ActivityFactory(plan=world["plan"], result=None, section=world["everywhere"].section,
@@ -497,9 +497,9 @@ def test_progress_list_query_count_does_not_grow(client, world, django_assert_nu
     kz_report(world)
     client.force_login(world["observer"])
     url = reverse("reporting:progress_list")
-    # session, user, profile; count; the filter form's plans, countries and rounds; page of reports,
+    # session, user; count; the filter form's plans, countries and rounds; page of reports,
     # their visible evidence
-    with django_assert_num_queries(9) as first:
+    with django_assert_num_queries(8) as first:
         client.get(url)
     for n in range(20):
         activity = ActivityFactory(plan=world["plan"], result=None, section=world["everywhere"].section,
@@ -639,7 +639,7 @@ def test_activity_page_query_count_does_not_grow_with_the_report(client, world, 
     client.force_login(world["focal_kz"])
     # The page as before, and two for previous / next: the country's units (the filter's choices) and the
     # filtered list's ids, kinds and codes.
-    with django_assert_num_queries(22) as first:
+    with django_assert_num_queries(21) as first:
         client.get(detail_url(world) + "?conservation_unit=1")
     _unit_measures(world, count=20)
     with django_assert_num_queries(len(first.captured_queries)):
