@@ -83,12 +83,13 @@ class PlanImportView(SecretariatRequiredMixin, View):
             return self._form_page(request, plan, form, status=400)
         upload = form.cleaned_data["file"]
         raw = upload.read(fmt.MAX_FILE_BYTES + 1)
+        # A new edition is chosen on an existing plan's own page only.
+        edition = {"new_edition": form.cleaned_data["edition_title"], "matches": form.cleaned_data["decisions"]
+                   } if plan else {}
         preview = plan_import_preview(source=raw, file_name=upload.name, imported_by=request.user,
-                                      expected_slug=plan.slug if plan else None)
-        token = self._remember(request, raw, preview, plan) if preview.can_confirm else None
-        return render(request, "actionplans/plan_import_preview.html", {
-            "preview": preview, "plan": plan, "token": token,
-        }, status=400 if preview.errors else 200)
+                                      expected_slug=plan.slug if plan else None, **edition)
+        token = self._remember(request, raw, preview, plan, edition) if preview.can_confirm else None
+        return _preview_page(request, preview, plan, token)
 
     def _plan(self, slug):
         return get_object_or_404(ActionPlan, slug=slug) if slug else None
@@ -101,22 +102,33 @@ class PlanImportView(SecretariatRequiredMixin, View):
             "plan": plan, "form": form, "max_bytes": fmt.MAX_FILE_BYTES, "imports": imports[:RECENT_IMPORTS],
         }, status=status)
 
-    def _remember(self, request, raw, preview, plan) -> str:
+    def _remember(self, request, raw, preview, plan, edition) -> str:
         token = secrets.token_urlsafe(24)
         name = default_storage.save(f"{STORAGE_DIR}/{token}.xlsx", ContentFile(raw))
         request.session[SESSION_KEY] = {
             "token": token, "user": request.user.pk, "name": name, "sha256": hashlib.sha256(raw).hexdigest(),
             "file_name": preview.file_name, "expected_slug": plan.slug if plan else None,
-            "signature": preview.signature,
+            "signature": preview.signature, "new_edition": preview.new_edition,
+            "matches": edition.get("matches") or {}, "proposals": preview.proposals,
         }
         return token
+
+
+def _preview_page(request, preview, plan, token, status=None):
+    return render(request, "actionplans/plan_import_preview.html", {
+        "preview": preview, "plan": plan, "token": token,
+    }, status=status or (400 if preview.errors else 200))
 
 
 class PlanImportConfirmView(SecretariatRequiredMixin, View):
     """Save what the preview showed, all or nothing; a preview is confirmed once."""
 
     def post(self, request):
-        stored = _forget_after_reading(request)
+        stored = _read_stored(request)
+        choices, undecided = _choices(request.POST, stored) if stored else ({}, [])
+        if undecided:
+            return self._decide_first(request, stored, choices, undecided)
+        _forget(request)
         if stored is None:
             messages.error(request, _("This preview is no longer valid: it was already saved, or a newer workbook "
                                       "was uploaded, or you signed in again. Nothing was saved; upload the "
@@ -127,7 +139,8 @@ class PlanImportConfirmView(SecretariatRequiredMixin, View):
         try:
             result = plan_import_confirm(source=stored["raw"], file_name=stored["file_name"],
                                          imported_by=request.user, expected_slug=stored["expected_slug"],
-                                         signature=stored["signature"])
+                                         signature=stored["signature"], new_edition=stored["new_edition"],
+                                         matches=stored["matches"], choices=choices)
         except PlanImportError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -136,10 +149,36 @@ class PlanImportConfirmView(SecretariatRequiredMixin, View):
             "file": stored["file_name"], "summary": result.summary()})
         return redirect("actionplans:actionplan_detail", result.slug)
 
+    def _decide_first(self, request, stored, choices, undecided):
+        """The preview again, the upload kept and the choices made so far checked, saying which rows are left."""
+        plan = ActionPlan.objects.filter(slug=stored["expected_slug"]).first()
+        preview = plan_import_preview(source=stored["raw"], file_name=stored["file_name"], imported_by=request.user,
+                                      expected_slug=stored["expected_slug"], new_edition=stored["new_edition"],
+                                      matches=stored["matches"], choices=choices)
+        if preview.signature != stored["signature"]:
+            _forget(request)
+            messages.error(request, _("The plan changed in the tracker after the preview. Nothing was saved: "
+                                      "upload the workbook again to see what it would change now."))
+            return redirect("actionplans:plan_import_into", stored["expected_slug"])
+        messages.error(request, _("Confirm or reject each proposed match before saving; still to decide: %(rows)s.")
+                       % {"rows": ", ".join(undecided)})
+        return _preview_page(request, preview, plan, stored["token"], status=400)
 
-def _forget_after_reading(request) -> dict | None:
-    """The waiting upload of this session with its bytes, if the posted token and the user match; it is
-    removed either way."""
+
+def _choices(post, stored) -> tuple[dict[str, bool], list[str]]:
+    """Each proposed match decided on the confirm form (new key -> confirmed), and the undecided ones named."""
+    choices, undecided = {}, []
+    for new_key, old_key in stored.get("proposals", []):
+        answer = post.get(f"match-{new_key}")
+        if answer in ("confirm", "reject"):
+            choices[new_key] = answer == "confirm"
+        else:
+            undecided.append(_("%(new)s (may continue %(old)s)") % {"new": new_key, "old": old_key})
+    return choices, undecided
+
+
+def _read_stored(request) -> dict | None:
+    """The waiting upload of this session with its bytes, if the posted token and the user match."""
     stored = request.session.get(SESSION_KEY)
     token = request.POST.get("token", "")
     valid = (stored and stored.get("user") == request.user.pk and constant_time_compare(stored["token"], token)
@@ -149,5 +188,4 @@ def _forget_after_reading(request) -> dict | None:
         with default_storage.open(stored["name"], "rb") as file:
             raw = file.read()
         valid = hashlib.sha256(raw).hexdigest() == stored["sha256"]
-    _forget(request)
     return {**stored, "raw": raw} if valid else None

@@ -19,14 +19,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-def secretariat(client, django_user_model, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    user = django_user_model.objects.create_user("sec-import", is_staff=True)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def third_plan(db):
     action_plan_import(source=third_plan_workbook(), imported_by=None, file_name="third.xlsx")
     return ActionPlan.objects.get(slug=SLUG)
