@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import dashboard_views, export_views, views, workbook_views
+from . import account_views, dashboard_views, export_views, views, workbook_views
 
 
 class CountryCodeConverter:
@@ -21,8 +21,8 @@ app_name = "reporting"
 
 urlpatterns = [
     path("home/", views.HomeView.as_view(), name="home"),
-    path("account/", views.AccountView.as_view(), name="account"),
-    path("language/", views.language_set, name="language_set"),
+    path("account/", account_views.AccountView.as_view(), name="account"),
+    path("language/", account_views.language_set, name="language_set"),
     path("progress/", views.ProgressListView.as_view(), name="progress_list"),
     path("validation/", views.ValidationQueueView.as_view(), name="validation_queue"),
     path("rounds/", views.RoundListView.as_view(), name="round_list"),
