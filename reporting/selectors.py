@@ -169,13 +169,11 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
     reports = ProgressReport.objects.visible_to(user).filter(country_report=country_report).select_related("updated_by")
     if not reports.reads_published:
         reports = reports.select_related("published")  # to mark what changed since the last validation
-    applicable = (
-        Activity.objects.with_related().of_round(round).filter(countries=country).order_by("position")
-        .prefetch_related(Prefetch("progress_reports", queryset=reports, to_attr="reports"))
-    )
-    units = round.plan.conservation_units.filter(countries=country).order_by("number")
-    filterset = CountryActivityFilterSet(data=data, queryset=applicable, country_report=country_report, user=user,
-                                         units=units)
+    filterset = _country_filterset(
+        round=round, country=country, user=user, data=data, country_report=country_report,
+        activities=Activity.objects.with_related().prefetch_related(
+            Prefetch("progress_reports", queryset=reports, to_attr="reports")))
+    applicable = filterset.queryset
     activities = list(filterset.qs)
     for activity in activities:
         activity.report = activity.reports[0] if activity.reports else None
@@ -215,14 +213,21 @@ class ReportNeighbours:
     count: int
 
 
-def report_neighbours(*, round: ReportingRound, country: Country, user, data, activity) -> ReportNeighbours:
+def _country_filterset(*, round, country, user, data, country_report, activities) -> CountryActivityFilterSet:
+    """The country report's filters over ``activities`` of the round's edition that apply to the country,
+    in the report's order: the report page and its previous / next ask the same one."""
+    units = round.plan.conservation_units.filter(countries=country).order_by("number")
+    applicable = activities.of_round(round).filter(countries=country).order_by("position")
+    return CountryActivityFilterSet(data=data, queryset=applicable, country_report=country_report, user=user,
+                                    units=units)
+
+
+def report_neighbours(*, round: ReportingRound, country: Country, user, data, activity,
+                      country_report: CountryReport | None) -> ReportNeighbours:
     """The activities before and after ``activity`` in the country's report filtered by ``data``, in
     the report's order. Two queries: the country's units (the filter's choices) and the filtered list."""
-    country_report = CountryReport.objects.filter(round=round, country=country).first()
-    units = round.plan.conservation_units.filter(countries=country).order_by("number")
-    applicable = Activity.objects.filter(plan=round.plan, countries=country).order_by("position")
-    filterset = CountryActivityFilterSet(data=data, queryset=applicable, country_report=country_report, user=user,
-                                         units=units)
+    filterset = _country_filterset(round=round, country=country, user=user, data=data,
+                                   country_report=country_report, activities=Activity.objects.all())
     rows = [(pk, Activity.Kind(kind).label, code) for pk, kind, code in filterset.qs.values_list("pk", "kind", "code")]
     index = next((i for i, row in enumerate(rows) if row[0] == activity.pk), None)
     if index is None:

@@ -210,7 +210,8 @@ class ProgressDetailView(View):
             "can_edit": reason is None, "why_not": reason,
             "filter_query": selectors.report_filter_query(request.GET),
             "neighbours": selectors.report_neighbours(round=round, country=country, user=request.user,
-                                                      data=request.GET, activity=activity),
+                                                      data=request.GET, activity=activity,
+                                                      country_report=country_report),
         }
 
 

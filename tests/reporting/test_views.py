@@ -639,7 +639,7 @@ def test_activity_page_query_count_does_not_grow_with_the_report(client, world, 
     client.force_login(world["focal_kz"])
     # The page as before, and two for previous / next: the country's units (the filter's choices) and the
     # filtered list's ids, kinds and codes.
-    with django_assert_num_queries(21) as first:
+    with django_assert_num_queries(20) as first:
         client.get(detail_url(world) + "?conservation_unit=1")
     _unit_measures(world, count=20)
     with django_assert_num_queries(len(first.captured_queries)):
@@ -653,3 +653,16 @@ def test_group_headings_name_the_conservation_unit_first(client, world):
     headings = re.findall(r'<th colspan="4" scope="rowgroup">(.*?)</th>', html)
     # 2.1 is the unit's; 2.2, in the same section, is not: a heading of its own.
     assert headings == ["Conservation unit 1 — Western Tien Shan (Section 2.0)", "Section 2.0 — Unit one"]
+
+
+def test_previous_and_next_stay_in_the_rounds_edition(client, world):
+    from actionplans.models import PlanEdition
+
+    # A later edition of the plan has its own measure 2.3 in unit 1: the round reports on edition 1 only.
+    adopted = PlanEdition.objects.create(plan=world["plan"], number=2, title="Adopted", slug="adopted")
+    ActivityFactory(plan=world["plan"], edition=adopted, result=None, section=world["everywhere"].section,
+                    kind="measure", code="2.3", conservation_unit=world["unit"], priority="1", priority_scale="rank",
+                    priority_level="high", countries=[world["kz"]])
+    client.force_login(world["focal_kz"])
+    page = client.get(detail_url(world, "in_unit") + "?conservation_unit=1").content.decode()
+    assert "1 of 1 (filtered)" in page and "Next:" not in page
