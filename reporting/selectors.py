@@ -5,7 +5,9 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField, CharField, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -61,10 +63,12 @@ def pair_queryset(*, user, round_ids) -> QuerySet:
     null where there is no report. A reader of published versions counts their values, each validated.
     """
     reports = ProgressReport.objects.all() if user is None else ProgressReport.objects.visible_to(user)
+    # order_by(): a subquery read for its one row sorts nothing; an inherited Meta.ordering here would join
+    # and sort the report's country report and round for each of the three subqueries, for every pair.
     reports = reports.filter(
         country_report__round_id__in=round_ids, country_report__country_id=OuterRef("country_id"),
         activity_id=OuterRef("activity_id"),
-    )
+    ).order_by()
     state = Value(VALIDATED) if reports.reads_published else F("country_report__state")
     return activity_country_pairs(round_ids=round_ids).annotate(
         report_status=Coalesce(Subquery(reports.values(reports.seen("status"))[:1]), Value(NO_INFORMATION),
@@ -323,21 +327,27 @@ def recent_messages(user, *, limit=10):
     return events.order_by("-at", "-id")[:limit]
 
 
-def reported_count(published: bool = False) -> Count:
+def reported_count(published: bool = False) -> Coalesce:
     """On a CountryReport queryset: the activities REPORTED in its round that apply to its country, the
     pairs every dashboard, export and home card counts (a report on an activity that no longer applies
-    to the country is left out, as there); ``published``: in the published versions."""
-    prefix = "progress_reports__published__" if published else "progress_reports__"
-    return Count("progress_reports", filter=rules.reported_q(prefix)
-                 & Q(progress_reports__activity__countries=F("country")))
+    to the country is left out, as there); ``published``: in the published versions.
+
+    A correlated subquery rather than ``Count`` over a join: it is computed for the rows a page shows
+    only, where a grouped join counted every report of every listed country report first."""
+    reports = ProgressReport.objects.filter(
+        rules.reported_q("published__" if published else ""),
+        country_report=OuterRef("pk"), activity__countries=OuterRef("country_id"),
+    ).order_by().values("country_report").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(reports, output_field=IntegerField()), Value(0))
 
 
 def validation_queue():
+    """Submitted country reports, the soonest due first (the page shows them 25 at a time)."""
     return (
         CountryReport.objects.filter(state=CountryReport.State.SUBMITTED)
         .select_related("round__plan", "country")
-        .annotate(reported=reported_count())
-        .order_by("round__due_on", "country__name")
+        .annotate(reported=reported_count(), validated_before=CountryReport.objects.published())
+        .order_by("round__due_on", "country__name", "pk")
     )
 
 

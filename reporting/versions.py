@@ -60,11 +60,15 @@ class ChangedActivity:
 
 def queue_differences(country_reports: list[CountryReport]) -> dict[int, list[ChangedActivity]]:
     """{country report id: what its working copy changed since the last validation, activity by activity}:
-    one query for the whole queue. A report never validated has no entry (nothing to compare with)."""
-    reports = (ProgressReport.objects.filter(country_report__in=[cr.pk for cr in country_reports])
+    one query for the whole queue. A report never validated has no entry (nothing to compare with): where
+    the queue annotated ``validated_before`` (selectors.validation_queue), first submissions are not read."""
+    compared = [cr.pk for cr in country_reports if getattr(cr, "validated_before", True)]
+    reports = (ProgressReport.objects.filter(country_report__in=compared)
                .select_related("published", "activity").order_by("country_report_id", "activity__position"))
     by_country_report: dict[int, list[ProgressReport]] = {}
+    queued = {cr.pk: cr for cr in country_reports}
     for report in reports:
+        report.country_report = queued[report.country_report_id]  # its link names the country: no query a row
         by_country_report.setdefault(report.country_report_id, []).append(report)
     changed = {}
     for pk, items in by_country_report.items():

@@ -337,6 +337,8 @@ return_report = _workflow_action("return")
 class ValidationQueueView(LoginRequiredMixin, ListView):
     template_name = "reporting/validation_queue.html"
     context_object_name = "reports"
+    # Each row carries its differences and two forms: a page of them, not every submitted report at once.
+    paginate_by = 25
 
     def get_queryset(self):
         if reason := permissions.why_cannot_see_validation_queue(self.request.user):
