@@ -20,7 +20,7 @@ from . import permissions, selectors, services
 from .models import Assignment, Evidence, ProgressChange, ProgressReport
 from .services import ProgressInput, StaleEdit
 
-EDITABLE = ("status", "narrative", "obstacles", "expected_year")
+EDITABLE = services.TRACKED_FIELDS  # status, texts, year and the funds: what ProgressInput takes
 
 
 class CountryAdminSite(admin.AdminSite):
@@ -39,7 +39,7 @@ country_admin_site = CountryAdminSite(name="country_admin")
 
 
 class CountryProgressForm(forms.ModelForm):
-    """The four values a country reports, and the version they were read at (a stale save is refused)."""
+    """The values a country reports, and the version they were read at (a stale save is refused)."""
 
     version_read = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -62,8 +62,7 @@ class CountryProgressForm(forms.ModelForm):
         if self.errors:
             return cleaned
         report, country_report = self.instance, self.instance.country_report
-        values = ProgressInput(status=cleaned["status"], narrative=cleaned["narrative"] or "",
-                               obstacles=cleaned["obstacles"] or "", expected_year=cleaned["expected_year"])
+        values = ProgressInput(**{field: cleaned[field] for field in EDITABLE})
         try:
             self.saved = services.progress_report_record(
                 round=country_report.round, activity=report.activity, country=country_report.country,

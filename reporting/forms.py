@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from actionplans.models import ActionPlan
 from conservation_units.models import ConservationUnit
 
-from . import rules
+from . import money, rules
 from .models import Evidence, ProgressReport, ReportingRound
 from .uploads import accepted_extensions
 
@@ -33,7 +33,24 @@ class ProgressForm(forms.Form):
                                 widget=forms.Textarea(attrs={"rows": 3}))
     expected_year = forms.IntegerField(label=_("Expected completion year"), required=False,
                                        min_value=rules.EXPECTED_YEAR_MIN, max_value=rules.EXPECTED_YEAR_MAX)
+    funds_amount = forms.DecimalField(
+        label=_("Funds spent or mobilised"), required=False, min_value=0, max_digits=money.AMOUNT_MAX_DIGITS,
+        decimal_places=money.AMOUNT_DECIMALS, localize=True,
+        help_text=_("For this activity in this country during the round; leave empty if not known."))
+    funds_currency = forms.CharField(
+        label=_("Currency"), required=False, max_length=3,
+        help_text=_("ISO 4217 code, e.g. USD, EUR, KZT: converted to USD at the round's rate."),
+        widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters", "list": "currency-codes"}))
+    funds_source = forms.ChoiceField(label=_("Source of funds"), required=False,
+                                     choices=[("", "—"), *money.FundsSource.choices])
+    funds_funder = forms.CharField(label=_("Funder"), required=False, max_length=money.FUNDER_MAX_CHARS,
+                                   help_text=_("Optional: the name of the government body, donor or organisation."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_funds_currency(self):
+        currency = self.cleaned_data["funds_currency"].strip().upper()
+        money.validate_currency(currency)
+        return currency
 
 
 class EvidenceForm(forms.Form):

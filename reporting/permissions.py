@@ -168,3 +168,9 @@ def why_cannot_manage_rounds(user) -> str | None:
     if not (user.is_authenticated and user.is_staff):
         return _("Only the CMS Secretariat opens and closes reporting rounds.")
     return None
+
+
+def why_cannot_set_rates(user) -> str | None:
+    if not (user.is_authenticated and user.is_staff):
+        return _("Only the CMS Secretariat sets the exchange rates of a round.")
+    return None

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
+from . import money
+
 def sees_drafts(user) -> bool:
     """Who reads working copies (drafts, corrections in review): every signed-in user, as the README's
     table of roles says (observers read everything). Others read published versions only.
@@ -24,10 +26,11 @@ def sees_drafts(user) -> bool:
 
 
 # Fields of a report its published version keeps, under the same names.
-PUBLISHED_VALUES = ("status", "narrative", "obstacles", "expected_year", "carried_over", "version", "updated_at",
-                    "updated_by_id")
+FUNDS_FIELDS = ("funds_amount", "funds_currency", "funds_usd", "funds_source", "funds_funder")
+PUBLISHED_VALUES = ("status", "narrative", "obstacles", "expected_year", *FUNDS_FIELDS, "carried_over", "version",
+                    "updated_at", "updated_by_id")
 # What the validation queue compares and the country report page marks as "changed since validation".
-COMPARED_FIELDS = ("status", "narrative", "obstacles", "expected_year")
+COMPARED_FIELDS = ("status", "narrative", "obstacles", "expected_year", *FUNDS_FIELDS)
 
 
 class PublishedProgress(models.Model):
@@ -41,6 +44,14 @@ class PublishedProgress(models.Model):
     narrative = models.TextField(_("what was done"), blank=True)
     obstacles = models.TextField(_("obstacles"), blank=True)
     expected_year = models.PositiveSmallIntegerField(_("expected completion year"), null=True, blank=True)
+    # The funds as validated: the public sees validated amounts only (their USD as computed at the save).
+    funds_amount = models.DecimalField(_("funds spent or mobilised"), max_digits=money.AMOUNT_MAX_DIGITS,
+                                       decimal_places=money.AMOUNT_DECIMALS, null=True, blank=True)
+    funds_currency = models.CharField(_("currency"), max_length=3, blank=True)
+    funds_usd = models.DecimalField(_("funds in USD"), max_digits=money.AMOUNT_MAX_DIGITS,
+                                    decimal_places=money.AMOUNT_DECIMALS, null=True, blank=True)
+    funds_source = models.CharField(_("source of funds"), max_length=20, blank=True)
+    funds_funder = models.CharField(_("funder"), max_length=money.FUNDER_MAX_CHARS, blank=True)
     carried_over = models.BooleanField(_("carried over"), default=False)
     version = models.PositiveIntegerField(_("version"))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -61,6 +72,10 @@ class PublishedProgress(models.Model):
         from .models import ProgressReport  # the models package imports this module
 
         return ProgressReport.Status(self.status).label
+
+    def get_funds_source_display(self):
+        source = money.FundsSource
+        return source(self.funds_source).label if self.funds_source in source.values else self.funds_source
 
     def differences(self, report) -> list[tuple[str, object, object]]:
         """(field, published, working) for each compared field the working copy ``report`` changed."""

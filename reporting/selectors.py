@@ -17,6 +17,7 @@ from actionplans.models import Activity
 from conservation_units.models import Country
 
 from . import permissions, rules
+from .money import FundsSource
 from .filtersets import CountryActivityFilterSet, ProgressReportFilterSet
 from .models import (
     Assignment,
@@ -356,6 +357,11 @@ HISTORY_FIELD_LABELS = {
     "narrative": _("What was done"),
     "obstacles": _("Obstacles"),
     "expected_year": _("Expected completion year"),
+    "funds_amount": _("Funds spent or mobilised"),
+    "funds_currency": _("Currency"),
+    "funds_usd": _("Funds in USD"),
+    "funds_source": _("Source of funds"),
+    "funds_funder": _("Funder"),
     "carried_over": _("Carried over"),
     "carried_over_from_round": _("Carried over from"),
     "edition": _("Edition of the plan"),
@@ -376,6 +382,8 @@ def _readable(field, value):
         return "—"
     if field == "status":
         return ProgressReport.Status(value).label if value in ProgressReport.Status.values else value
+    if field == "funds_source":
+        return FundsSource(value).label if value in FundsSource.values else value
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return value

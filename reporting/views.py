@@ -20,7 +20,7 @@ from cami.parsing import parse_int
 from cami.redirects import safe_next
 from conservation_units.models import Country
 
-from . import permissions, rules, selectors, services, versions
+from . import money, permissions, rules, selectors, services, versions
 from .forms import EvidenceForm, ProgressForm, ReturnForm, RoundForm
 from .models import CountryReport, Evidence, ProgressReport, ReportingRound
 from .services import ProgressInput, StaleEdit
@@ -115,12 +115,9 @@ class CountryReportView(View):
         if str(activity.pk) == request.POST.get("confirm") and report and status in ("", report.status):
             services.progress_report_confirm(report=report, user=request.user, expected_version=version)
             return 1
-        values = ProgressInput(
-            status=status,
-            narrative=report.narrative if report else "",
-            obstacles=report.obstacles if report else "",
-            expected_year=report.expected_year if report else None,
-        )
+        # Only the status is on this page: every other value stays as stored.
+        kept = {field: getattr(report, field) for field in services.TRACKED_FIELDS if field != "status"} if report else {}
+        values = ProgressInput(status=status, **kept)
         services.progress_report_record(round=page.round, activity=activity, country=page.country,
                                         user=request.user, values=values, expected_version=version or 0)
         return 1
@@ -168,8 +165,7 @@ class ProgressDetailView(View):
         form = context["form"]
         if not form.is_valid():
             return render(request, self.template_name, context, status=400)
-        values = ProgressInput(**{field: form.cleaned_data[field] or ("" if field != "expected_year" else None)
-                                  for field in ("status", "narrative", "obstacles", "expected_year")})
+        values = ProgressInput(**{field: form.cleaned_data[field] for field in services.TRACKED_FIELDS})
         try:
             services.progress_report_record(
                 round=context["round"], activity=context["activity"], country=context["country"], user=request.user,
@@ -195,8 +191,7 @@ class ProgressDetailView(View):
         )
         initial = {"version": report.version if report else 0}
         if report:
-            initial.update(status=report.status, narrative=report.narrative, obstacles=report.obstacles,
-                           expected_year=report.expected_year)
+            initial.update({field: getattr(report, field) for field in services.TRACKED_FIELDS})
         country_report = report.country_report if report else (
             CountryReport.objects.filter(round=round, country=country).first())
         reason = (permissions.why_cannot_draft(request.user, activity=activity, country=country, round=round)
@@ -207,7 +202,7 @@ class ProgressDetailView(View):
             "evidence": Evidence.objects.visible_to(request.user).filter(progress_report=report).select_related(
                 "added_by") if report else [],
             "history": selectors.progress_history(report, request.user) if report else [],
-            "can_edit": reason is None, "why_not": reason,
+            "can_edit": reason is None, "why_not": reason, "currency_codes": sorted(money.currency_codes()),
             "filter_query": selectors.report_filter_query(request.GET),
             "neighbours": selectors.report_neighbours(round=round, country=country, user=request.user,
                                                       data=request.GET, activity=activity,

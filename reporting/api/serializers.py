@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from actionplans.models import ActionPlan, Activity
 from conservation_units.models import Country
-from reporting import rules
+from reporting import money, rules
 from reporting.models import (
     CountryReport, Evidence, ProgressChange, ProgressReport, PublishedProgress, ReportEvent, ReportingRound, sees_drafts,
 )
@@ -51,7 +51,8 @@ class PublishedProgressSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PublishedProgress
-        fields = ["status", "narrative", "obstacles", "expected_year", "version", "validated_at"]
+        fields = ["status", "narrative", "obstacles", "expected_year", "funds_amount", "funds_currency", "funds_usd",
+                  "funds_source", "funds_funder", "version", "validated_at"]
 
 
 def _reads_published(serializer) -> bool:
@@ -85,12 +86,17 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         slug_field="username", read_only=True, allow_null=True,
         help_text=_("Username of the last editor; null on a report carried over and not yet changed."),
     )
+    funds_usd = serializers.DecimalField(
+        max_digits=money.AMOUNT_MAX_DIGITS, decimal_places=money.AMOUNT_DECIMALS, read_only=True, allow_null=True,
+        help_text=_("`funds_amount` in USD, converted when the report was saved at the round's rate for the currency "
+                    "and kept with the report; null where the round has no rate for the currency (\"no rate\")."))
 
     class Meta:
         model = ProgressReport
         fields = [
             "id", "url", "html_url", "activity", "plan", "activity_code", "country", "round", "status", "narrative",
-            "obstacles", "expected_year", "evidence", "carried_over", "state", "version", "updated_by", "updated_at",
+            "obstacles", "expected_year", "funds_amount", "funds_currency", "funds_usd", "funds_source", "funds_funder",
+            "evidence", "carried_over", "state", "version", "updated_by", "updated_at",
             "published",
         ]
 
@@ -105,6 +111,12 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         url = report.get_absolute_url()
         return request.build_absolute_uri(url) if request else url
+
+
+FUNDS_AMOUNT_HELP = _("Funds spent or mobilised for the activity in the country during the round, in "
+                      "`funds_currency`; null for none reported.")
+FUNDS_CURRENCY_HELP = _("ISO 4217 code (e.g. USD, EUR, KZT); required with an amount.")
+FUNDER_HELP = _("Optional: the funder's name.")
 
 
 class ProgressReportCreateSerializer(serializers.Serializer):
@@ -123,6 +135,15 @@ class ProgressReportCreateSerializer(serializers.Serializer):
                                       max_length=rules.OBSTACLES_MAX_CHARS)
     expected_year = serializers.IntegerField(required=False, allow_null=True, default=None,
                                              min_value=rules.EXPECTED_YEAR_MIN, max_value=rules.EXPECTED_YEAR_MAX)
+    funds_amount = serializers.DecimalField(
+        max_digits=money.AMOUNT_MAX_DIGITS, decimal_places=money.AMOUNT_DECIMALS, min_value=0, allow_null=True,
+        required=False, default=None, help_text=FUNDS_AMOUNT_HELP)
+    funds_currency = serializers.CharField(max_length=3, allow_blank=True, required=False, default="",
+                                           help_text=FUNDS_CURRENCY_HELP)
+    funds_source = serializers.ChoiceField(choices=money.FundsSource.choices, allow_blank=True, required=False,
+                                           default="")
+    funds_funder = serializers.CharField(max_length=money.FUNDER_MAX_CHARS, allow_blank=True, required=False,
+                                         default="", help_text=FUNDER_HELP)
 
 
 class ProgressReportUpdateSerializer(serializers.Serializer):
@@ -133,6 +154,14 @@ class ProgressReportUpdateSerializer(serializers.Serializer):
     obstacles = serializers.CharField(required=False, allow_blank=True, max_length=rules.OBSTACLES_MAX_CHARS)
     expected_year = serializers.IntegerField(required=False, allow_null=True, min_value=rules.EXPECTED_YEAR_MIN,
                                              max_value=rules.EXPECTED_YEAR_MAX)
+    funds_amount = serializers.DecimalField(
+        max_digits=money.AMOUNT_MAX_DIGITS, decimal_places=money.AMOUNT_DECIMALS, min_value=0, allow_null=True,
+        required=False, help_text=FUNDS_AMOUNT_HELP)
+    funds_currency = serializers.CharField(max_length=3, allow_blank=True, required=False,
+                                           help_text=FUNDS_CURRENCY_HELP)
+    funds_source = serializers.ChoiceField(choices=money.FundsSource.choices, allow_blank=True, required=False)
+    funds_funder = serializers.CharField(max_length=money.FUNDER_MAX_CHARS, allow_blank=True, required=False,
+                                         help_text=FUNDER_HELP)
     version = serializers.IntegerField(
         required=False, min_value=0,
         help_text=_("The version you read. Required here or as an If-Match header; a newer stored version "

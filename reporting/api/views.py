@@ -159,8 +159,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         try:
             report = services.progress_report_record(
                 round=data["round"], activity=data["activity"], country=data["country"], user=request.user,
-                values=services.ProgressInput(status=data["status"], narrative=data["narrative"],
-                                              obstacles=data["obstacles"], expected_year=data["expected_year"]),
+                values=services.ProgressInput(**{field: data[field] for field in services.TRACKED_FIELDS}),
                 # 0 = "there is no report yet": the service refuses to overwrite one (ReportExists)
                 expected_version=0, source=API,
             )
@@ -174,7 +173,8 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     @extend_schema(request=ProgressReportUpdateSerializer, parameters=[IF_MATCH, ETAG],
                    responses={200: ProgressReportSerializer, 403: REFUSED, 409: STALE, 428: NO_VERSION})
     def partial_update(self, request, pk=None):
-        """Change some of status, narrative, obstacles, expected_year; the others keep their value."""
+        """Change some of status, narrative, obstacles, expected_year and the funds (funds_amount, funds_currency,
+        funds_source, funds_funder); the others keep their value. funds_usd is computed, never sent."""
         report = self.get_object()
         serializer = ProgressReportUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -1,12 +1,13 @@
 """Who reports for which country, reporting rounds, progress reports, their evidence and history.
 
 Modules: ``people`` (profiles, assignments), ``rounds`` (rounds, country reports), ``progress`` (progress
-reports, evidence, history), ``events`` (workflow events, reminder log); the published versions are
-``reporting/published.py``. Import the models from here: ``from reporting.models import ProgressReport``.
+reports, evidence, history), ``money`` (the Secretariat's exchange rates per round), ``events`` (workflow
+events, reminder log); the published versions are ``reporting/published.py``. Import the models from here: ``from reporting.models import ProgressReport``.
 """
 from ..published import PublishedEvidence, PublishedProgress, PublishedVersionQuerySet, sees_drafts
 from .base import USER
 from .events import ReminderLog, ReportEvent
+from .money import ExchangeRate
 from .people import Assignment, AssignmentQuerySet, Profile
 from .progress import (
     Evidence, EvidenceQuerySet, ProgressChange, ProgressReport, ProgressReportQuerySet, evidence_upload_path,
@@ -17,7 +18,7 @@ from .rounds import DUE_BEFORE_OPENING, CountryReport, CountryReportQuerySet, Re
 
 __all__ = [
     "DUE_BEFORE_OPENING", "USER", "Assignment", "AssignmentQuerySet", "CountryReport", "CountryReportQuerySet",
-    "Evidence", "EvidenceQuerySet", "Profile", "ProgressChange", "ProgressReport", "ProgressReportQuerySet",
+    "Evidence", "EvidenceQuerySet", "ExchangeRate", "Profile", "ProgressChange", "ProgressReport", "ProgressReportQuerySet",
     "PublishedEvidence", "PublishedProgress", "PublishedVersionQuerySet", "ReminderLog", "ReportEvent",
     "ReportingRound", "ReportingRoundQuerySet", "evidence_upload_path", "sees_restricted_evidence", "sees_drafts",
 ]

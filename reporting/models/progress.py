@@ -1,11 +1,12 @@
 """What a country says about one activity in one round, its evidence, and the history of its changes."""
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .. import rules
+from .. import money, rules
 from ..published import PublishedEvidence, PublishedVersionQuerySet, sees_drafts
 from .base import USER
 from .people import Assignment
@@ -54,6 +55,25 @@ class ProgressReport(models.Model):
         _("expected completion year"), null=True, blank=True,
         validators=[MinValueValidator(rules.EXPECTED_YEAR_MIN), MaxValueValidator(rules.EXPECTED_YEAR_MAX)],
     )
+    funds_amount = models.DecimalField(
+        _("funds spent or mobilised"), max_digits=money.AMOUNT_MAX_DIGITS, decimal_places=money.AMOUNT_DECIMALS,
+        null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text=_("Spent or mobilised for the activity in the country during the round, in the currency given."),
+    )
+    funds_currency = models.CharField(
+        _("currency"), max_length=3, blank=True, validators=[money.validate_currency],
+        help_text=_("ISO 4217 code, e.g. USD, EUR, KZT."),
+    )
+    funds_usd = models.DecimalField(
+        _("funds in USD"), max_digits=money.AMOUNT_MAX_DIGITS, decimal_places=money.AMOUNT_DECIMALS,
+        null=True, blank=True,
+        help_text=_("Converted when the report was saved, at the round's rate for the currency; empty where the "
+                    "round has no rate for it."),
+    )
+    funds_source = models.CharField(_("source of funds"), max_length=20, blank=True,
+                                    choices=money.FundsSource.choices)
+    funds_funder = models.CharField(_("funder"), max_length=money.FUNDER_MAX_CHARS, blank=True,
+                                    help_text=_("Optional: the name of the government body, donor or organisation."))
     carried_over = models.BooleanField(
         _("carried over"), default=False,
         help_text=_("Copied from the previous round and not yet changed or confirmed."),
@@ -88,6 +108,14 @@ class ProgressReport(models.Model):
                 | Q(expected_year__gte=rules.EXPECTED_YEAR_MIN, expected_year__lte=rules.EXPECTED_YEAR_MAX),
                 name="%(app_label)s_%(class)s_expected_year_plausible",
             ),
+            models.CheckConstraint(
+                condition=Q(funds_amount__isnull=True) | Q(funds_amount__gte=0),
+                name="%(app_label)s_%(class)s_funds_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(funds_source__in=["", *money.FundsSource.values]),
+                name="%(app_label)s_%(class)s_funds_source_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["status"], name="progress_status_idx"),
@@ -96,6 +124,14 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.activity} — {self.country_report.country}"
+
+    def clean(self):
+        """Funds come as an amount with its currency; a currency, source or funder alone says nothing."""
+        if self.funds_amount is not None and not self.funds_currency:
+            raise ValidationError({"funds_currency": _("Give the currency of the amount (an ISO 4217 code).")})
+        if self.funds_amount is None and (self.funds_currency or self.funds_source or self.funds_funder):
+            raise ValidationError({"funds_amount": _(
+                "Give the amount spent or mobilised, or leave currency, source and funder empty.")})
 
     @property
     def round(self):

@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from ..models import ProgressReport
 
 
-TRACKED_FIELDS = ("status", "narrative", "obstacles", "expected_year")
+# What a user gives (ProgressInput); the USD amount is computed from the funds, and its changes are history too.
+TRACKED_FIELDS = ("status", "narrative", "obstacles", "expected_year", "funds_amount", "funds_currency", "funds_source",
+                  "funds_funder")
 
 
 class StaleEdit(Exception):

@@ -5,14 +5,15 @@ otherwise), each change written to the history with the channel it came from."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import permissions
-from ..models import ProgressChange, ProgressReport, ReportingRound
+from .. import money, permissions
+from ..models import ExchangeRate, ProgressChange, ProgressReport, ReportingRound
 from .common import ReportExists, StaleEdit, TRACKED_FIELDS, deny_if
 from .report_state import locked_country_report, reopen_if_validated
 
@@ -23,6 +24,28 @@ class ProgressInput:
     narrative: str = ""
     obstacles: str = ""
     expected_year: int | None = None
+    # Funds spent or mobilised in the round: an amount (a Decimal, or text as a workbook or form gives it),
+    # its ISO 4217 currency, the source (money.FundsSource) and optionally the funder's name.
+    funds_amount: Decimal | str | None = None
+    funds_currency: str = ""
+    funds_source: str = ""
+    funds_funder: str = ""
+
+
+def _clean_funds(values: ProgressInput) -> ProgressInput:
+    """The funds as stored: the amount a number (ValidationError naming it if it is not one), the currency in
+    capitals, the texts trimmed. What may be stored (not negative, a known currency) is the model's rule."""
+    try:
+        amount = money.parse_amount(values.funds_amount)
+    except ValueError:
+        raise ValidationError({"funds_amount": _("“%(value)s” is not an amount: give a number such as 12500 or "
+                                                 "12500.50.") % {"value": values.funds_amount}}) from None
+    return ProgressInput(
+        status=values.status, narrative=values.narrative, obstacles=values.obstacles,
+        expected_year=values.expected_year, funds_amount=amount,
+        funds_currency=(values.funds_currency or "").strip().upper(), funds_source=values.funds_source or "",
+        funds_funder=(values.funds_funder or "").strip(),
+    )
 
 
 def _validate_target(*, round: ReportingRound, activity, country):
@@ -53,6 +76,7 @@ def progress_report_record(
     """
     _validate_target(round=round, activity=activity, country=country)
     deny_if(permissions.why_cannot_draft(user, activity=activity, country=country, round=round))
+    values = _clean_funds(values)
     with locked_country_report(user=user, round=round, country=country) as country_report:
         report = (
             ProgressReport.objects.select_for_update()
@@ -68,6 +92,8 @@ def progress_report_record(
             raise StaleEdit(report, expected_version)
         report.country_report = country_report
         changes = _apply(report, values)
+        changes.update(_convert_funds(report, round=round, funds_changed="funds_amount" in changes
+                                      or "funds_currency" in changes))
         if not changes and report.pk:
             return report
         if report.carried_over:
@@ -86,9 +112,32 @@ def _apply(report: ProgressReport, values: ProgressInput) -> dict:
         if report.pk is None and new in (None, ""):
             continue  # a new report's history lists what was said, not the empty fields
         if old != new:
-            changes[field] = [old, new]
+            changes[field] = [_as_json(old), _as_json(new)]
             setattr(report, field, new)
     return changes
+
+
+def _as_json(value):
+    """An amount in the history as text: "12500.50" reads the same everywhere, a float might not."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _convert_funds(report: ProgressReport, *, round: ReportingRound, funds_changed: bool) -> dict:
+    """The amount in USD, at the round's rate for the currency as it is now: computed when the funds change,
+    or when a report that had no rate is saved again; otherwise kept, so that a rate changed later
+    rewrites no report saved before. Returns the history's change, if any."""
+    if not funds_changed and (report.funds_usd is not None or report.funds_amount is None):
+        return {}
+    currency = report.funds_currency
+    rate = None
+    if report.funds_amount is not None and currency and currency != money.USD:
+        rate = (ExchangeRate.objects.filter(round=round, currency=currency)
+                .values_list("usd_per_unit", flat=True).first())
+    old, new = report.funds_usd, money.usd_of(report.funds_amount, currency, rate)
+    if old == new:
+        return {}
+    report.funds_usd = new
+    return {"funds_usd": [_as_json(old), _as_json(new)]}
 
 
 def _save_with_history(report: ProgressReport, *, user, changes: dict, source: str):
@@ -130,7 +179,8 @@ def workbook_changes_apply(*, round: ReportingRound, country, user, changes) -> 
 
     ``changes`` are mappings with ``row`` (the sheet's row number), ``activity`` (id), ``version`` (the
     report's version at download, 0 for none) and the values ``status``, ``narrative``, ``obstacles``,
-    ``expected_year``. Each row goes through progress_report_record, so it follows the same rules and
+    ``expected_year`` and the funds (``funds_amount`` as text, ``funds_currency``, ``funds_source``,
+    ``funds_funder``). Each row goes through progress_report_record, so it follows the same rules and
     lands in the history as from the offline workbook. The first refused row raises its ValidationError,
     PermissionDenied or StaleEdit, with ``workbook_row`` set to its row number, and nothing is saved.
     Returns the number of reports changed.
@@ -146,8 +196,7 @@ def workbook_changes_apply(*, round: ReportingRound, country, user, changes) -> 
                 activity = activities.get(change["activity"])
                 if activity is None:
                     raise ValidationError({"activity": _("This activity no longer exists.")})
-                values = ProgressInput(status=change["status"], narrative=change["narrative"],
-                                       obstacles=change["obstacles"], expected_year=change["expected_year"])
+                values = ProgressInput(**{field: change[field] for field in TRACKED_FIELDS if field in change})
                 report = progress_report_record(round=round, activity=activity, country=country, user=user,
                                                 values=values, expected_version=change["version"],
                                                 source=ProgressChange.Source.WORKBOOK)

@@ -19,12 +19,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from actionplans.models import Activity
 from conservation_units.models import Country
 
+from .. import money
 from ..models import ProgressReport, ReportingRound
 from .access import workbook_scope
 from .format import (
     COL,
     COLUMNS,
     META_SHEET,
+    META_SOURCE_ROW,
     META_STATUS_ROW,
     TEXT_MAX_CHARS,
     WORKBOOK_FORMAT,
@@ -33,6 +35,7 @@ from .format import (
     cell_safe,
     values_fingerprint,
     report_values,
+    source_labels,
     status_labels,
 )
 
@@ -118,11 +121,16 @@ def _write_instructions(sheet, *, round, country, user, now, reports_title):
         (_("What was done, Obstacles: free text, at most %(max)s characters each.") % {"max": TEXT_MAX_CHARS}, None),
         (_("Expected completion year: a year from %(min)s to %(max)s, or empty.") % {
             "min": YEAR_MIN, "max": YEAR_MAX}, None),
+        (_("Funds spent or mobilised: what was spent or raised for the activity in the country during this round, "
+           "as a number (no currency sign), with its currency as an ISO 4217 code (USD, EUR, KZT...), the source "
+           "from the list and, if you wish, the funder's name. The tracker converts the amount to USD at the rate "
+           "the Secretariat set for the round (the grey column “Funds in USD” shows the last conversion)."), None),
         (_("Rows marked carried over repeat the last round's report; changing any value makes it this round's own."),
          None),
         ("", None),
         (_("What not to touch"), BOLD),
-        (_("The grey columns (activity ID, code, activity, unit, priority, carried over, version) are locked: "
+        (_("The grey columns (activity ID, code, activity, unit, priority, carried over, funds in USD, version) are "
+           "locked: "
            "they tell the tracker which activity a row is about."), None),
         (_("Do not add or reorder rows, rename the sheets or save the file in another format than .xlsx."), None),
         ("", None),
@@ -156,6 +164,8 @@ def _write_reports(sheet, rows):
     ])
     yes = _("yes")
     labels = dict(zip(ProgressReport.Status.values, status_labels()))
+    sources = dict(zip(money.FundsSource.values, source_labels()))
+    no_rate = _("no rate")
     for activity, report in rows:
         values = report_values(report)
         cells = {
@@ -169,6 +179,11 @@ def _write_reports(sheet, rows):
             "narrative": values["narrative"],
             "obstacles": values["obstacles"],
             "expected_year": values["expected_year"],
+            "funds_amount": report.funds_amount if report else None,
+            "funds_currency": values["funds_currency"],
+            "funds_usd": _usd_shown(report, no_rate),
+            "funds_source": sources.get(values["funds_source"], ""),
+            "funds_funder": values["funds_funder"],
             "version": report.version if report else 0,
         }
         sheet.append([
@@ -177,6 +192,12 @@ def _write_reports(sheet, rows):
                   fill=None if column.editable else LOCKED_FILL)
             for column in COLUMNS
         ])
+
+
+def _usd_shown(report, no_rate: str):
+    if report is None or report.funds_amount is None:
+        return None
+    return report.funds_usd if report.funds_usd is not None else no_rate
 
 
 def _add_validations(sheet, last_row: int):
@@ -197,11 +218,24 @@ def _add_validations(sheet, last_row: int):
     text = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(TEXT_MAX_CHARS),
                           allow_blank=True, showErrorMessage=True, errorTitle=_("Too long"),
                           error=_("At most %(max)s characters.") % {"max": TEXT_MAX_CHARS})
+    sources_range = (f"{META_SHEET}!$B${META_SOURCE_ROW}:"
+                     f"${get_column_letter(1 + len(money.FundsSource.values))}${META_SOURCE_ROW}")
+    source = DataValidation(type="list", formula1=sources_range, allow_blank=True, showErrorMessage=True,
+                            errorTitle=_("Source of funds"), error=_("Choose a source from the list."))
+    amount = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                            showErrorMessage=True, errorTitle=_("Funds spent or mobilised"),
+                            error=_("An amount of zero or more, without a currency sign."))
+    currency = DataValidation(type="textLength", operator="equal", formula1="3", allow_blank=True,
+                              showErrorMessage=True, errorTitle=_("Currency"),
+                              error=_("An ISO 4217 code of three letters, such as USD, EUR, KZT."))
     status.add(cells("status"))
     year.add(cells("expected_year"))
     text.add(cells("narrative"))
     text.add(cells("obstacles"))
-    for validation in (status, year, text):
+    source.add(cells("funds_source"))
+    amount.add(cells("funds_amount"))
+    currency.add(cells("funds_currency"))
+    for validation in (status, year, text, source, amount, currency):
         sheet.data_validations.append(validation)
 
 
@@ -215,7 +249,7 @@ def _write_meta(sheet, *, round, country, now, reports_title, rows):
     sheet.append(["downloaded_at", now.isoformat()])
     sheet.append(["reports_sheet", reports_title])
     sheet.append(["statuses", *status_labels()])  # row META_STATUS_ROW: the drop-down's source
-    sheet.append([])
+    sheet.append(["sources", *source_labels()])  # row META_SOURCE_ROW
     sheet.append(["activity", "version", "fingerprint"])
     for activity, report in rows:
         values = report_values(report)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from actionplans.models import Activity
 from conservation_units.models import Country
 
-from .. import permissions
+from .. import money, permissions
 from ..models import CountryReport, ProgressReport, ReportingRound
 from ..selectors import HISTORY_FIELD_LABELS
 from .access import editing_scope_and_report
@@ -19,7 +19,10 @@ from .format import (
     TEXT_MAX_CHARS,
     YEAR_MAX,
     YEAR_MIN,
+    amount_text,
     cell_safe,
+    source_labels,
+    source_lookup,
     values_fingerprint,
     flat_text,
     report_values,
@@ -110,6 +113,7 @@ class _Comparison:
         }
         self.state = country_report.state if country_report else None
         self.statuses = status_lookup()
+        self.sources = source_lookup()
 
     def run(self, upload: Upload) -> WorkbookPreview:
         preview = WorkbookPreview(round=self.round, country=self.country, rows_read=len(upload.rows))
@@ -190,8 +194,41 @@ class _Comparison:
             reasons.append(_("Expected completion year: “%(value)s” is not a year from %(min)s to %(max)s.") % {
                 "value": cell_text(raw_year), "min": YEAR_MIN, "max": YEAR_MAX})
         values = {"status": status or "", "narrative": cell_text(cells[COL["narrative"]]),
-                  "obstacles": cell_text(cells[COL["obstacles"]]), "expected_year": year}
+                  "obstacles": cell_text(cells[COL["obstacles"]]), "expected_year": year,
+                  **self._funds(cells, reasons)}
         return values, reasons
+
+    def _funds(self, cells, reasons: list) -> dict:
+        """The funds columns read and checked as the service will check them, each refusal naming its column."""
+        label = HISTORY_FIELD_LABELS
+        raw_amount = cells[COL["funds_amount"]]
+        try:
+            amount = money.parse_amount(raw_amount)
+        except ValueError:
+            amount = None
+            reasons.append(_("%(field)s: “%(value)s” is not an amount: type a number such as 12500 or 12500.50.") % {
+                "field": label["funds_amount"], "value": cell_text(raw_amount)})
+        if amount is not None and amount < 0:
+            reasons.append(_("%(field)s: the amount cannot be negative.") % {"field": label["funds_amount"]})
+        elif amount is not None and amount != amount.quantize(money.CENT):
+            reasons.append(_("%(field)s: at most two decimals.") % {"field": label["funds_amount"]})
+        currency = cell_text(cells[COL["funds_currency"]]).upper()
+        if currency and currency not in money.currency_codes():
+            reasons.append(_("%(field)s: “%(value)s” is not an ISO 4217 currency code (three capital letters such as "
+                             "USD, EUR, KZT).") % {"field": label["funds_currency"], "value": currency})
+        raw_source = cell_text(cells[COL["funds_source"]])
+        source = self.sources.get(flat_text(raw_source).casefold()) if raw_source else ""
+        if source is None:
+            reasons.append(_("%(field)s: “%(value)s” is not a source: choose one from the list (%(labels)s).") % {
+                "field": label["funds_source"], "value": raw_source, "labels": ", ".join(source_labels())})
+        funder = cell_text(cells[COL["funds_funder"]])
+        if amount is not None and not currency:
+            reasons.append(_("%(field)s: give the currency of the amount.") % {"field": label["funds_currency"]})
+        if amount is None and not reasons and (currency or source or funder):
+            reasons.append(_("%(field)s: give the amount, or leave currency, source and funder empty.") % {
+                "field": label["funds_amount"]})
+        return {"funds_amount": amount_text(amount) if amount is not None and amount >= 0 else "",
+                "funds_currency": currency, "funds_source": source or "", "funds_funder": funder}
 
     def _stale(self, report, version) -> str:
         who = report.updated_by.get_username() if report and report.updated_by else _("someone else")
@@ -209,11 +246,15 @@ class _Comparison:
             if values[name] != current[name] and len(values[name]) > TEXT_MAX_CHARS:
                 reasons.append(_("%(field)s is %(length)s characters long; at most %(max)s are kept.") % {
                     "field": HISTORY_FIELD_LABELS[name], "length": len(values[name]), "max": TEXT_MAX_CHARS})
+        if values["funds_funder"] != current["funds_funder"] and len(values["funds_funder"]) > money.FUNDER_MAX_CHARS:
+            reasons.append(_("%(field)s is %(length)s characters long; at most %(max)s are kept.") % {
+                "field": HISTORY_FIELD_LABELS["funds_funder"], "length": len(values["funds_funder"]),
+                "max": money.FUNDER_MAX_CHARS})
         if reasons:
             return reasons, None
         # Unchanged fields keep the stored text exactly (the cell may have lost a trailing space).
-        saved = {name: values[name] if values[name] != current[name] else
-                 (getattr(report, name) if report else values[name]) for name in EDITABLE_FIELDS}
+        saved = {name: values[name] if values[name] != current[name] or not report else _stored(report, name)
+                 for name in EDITABLE_FIELDS}
         fields = [FieldChange(name, str(HISTORY_FIELD_LABELS[name]), _shown(name, current[name] if report else None),
                               _shown(name, values[name]))
                   for name in EDITABLE_FIELDS if values[name] != current[name]]
@@ -231,11 +272,18 @@ class _Comparison:
                                      ) % {"country": self.country})
 
 
+def _stored(report: ProgressReport, name: str):
+    """A stored value as the session carries it to the confirm: an amount as text (JSON has no Decimal)."""
+    return amount_text(report.funds_amount) if name == "funds_amount" else getattr(report, name)
+
+
 def _shown(name: str, value) -> str:
     if value in (None, ""):
         return "—"
     if name == "status":
         return str(ProgressReport.Status(value).label)
+    if name == "funds_source":
+        return str(money.FundsSource(value).label)
     return str(value)
 
 

@@ -168,7 +168,9 @@ def test_download_has_instructions_a_status_drop_down_and_locked_key_columns(cli
     assert book.sheetnames[0] == "Instructions"
     assert "2026 report" in text and "Testland QZ (QZ)" in text and "31 December 2026" in text and "Downloaded on" in text
 
-    [status_list] = [dv for dv in sheet.data_validations.dataValidation if dv.type == "list"]
+    status_letter = openpyxl.utils.get_column_letter(workbook.COL["status"] + 1)
+    [status_list] = [dv for dv in sheet.data_validations.dataValidation
+                     if dv.type == "list" and str(dv.sqref).startswith(status_letter)]
     status_letter = openpyxl.utils.get_column_letter(workbook.COL["status"] + 1)
     assert str(status_list.sqref) == f"{status_letter}2:{status_letter}3"
     meta = book[workbook.META_SHEET]
@@ -182,7 +184,8 @@ def test_download_has_instructions_a_status_drop_down_and_locked_key_columns(cli
     locked = {key: row[index].protection.locked for key, index in workbook.COL.items()}
     assert locked == {"activity_id": True, "code": True, "text": True, "unit": True, "priority": True,
                       "carried_over": True, "status": False, "narrative": False, "obstacles": False,
-                      "expected_year": False, "version": True}
+                      "expected_year": False, "funds_amount": False, "funds_currency": False, "funds_usd": True,
+                      "funds_source": False, "funds_funder": False, "version": True}
     assert [row[workbook.COL[key]].value for key in ("code", "status", "narrative", "obstacles", "expected_year",
                                                        "version")] == ["2.2", "In progress", "Started", "Funding",
                                                                        2028, 1]
@@ -343,7 +346,8 @@ def test_an_edited_header_is_refused_and_one_in_another_language_is_read(client,
     book.save(out)
     response = upload(client, world, out.getvalue())
     assert response.status_code == 400
-    assert "column K of row 1 reads “Notes”, not “Version”" in page(response)
+    letter = openpyxl.utils.get_column_letter(workbook.COL["version"] + 1)
+    assert f"column {letter} of row 1 reads “Notes”, not “Version”" in page(response)
 
 
 # --- Files that would expand beyond the limits (zip bombs) -------------------------------------------------
