@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 # language switcher's own "English".
 ALLOWED = {
     "CAMI", "CMS", "API", "REST", "OpenAPI", "Excel", "CSV", "XLSX", "xlsx", "PDF", "ISO", "URL", "USD", "Token",
+    # ISO 4217 currency codes given as examples in the funds help texts.
+    "EUR", "KZT",
     "Authorization", "English", "Instructions", "LibreOffice", "UNEP", "Doc", "Rev", "RS", "PL", "KZ", "IR", "csv", "Swagger", "UI", "A4", "ID",
     # Priority levels as printed stay English, as timelines and budgets do (README "Plan texts in Russian").
     "High", "Medium", "Low", "Essential",
