@@ -2,7 +2,9 @@
 reopened reports a state of their own.
 
 Rows that break the rules cannot be written once the constraints exist, so these tests step the
-database back to 0003 (or 0005), write them, and migrate again (hence transactional tests).
+database back to 0003 (or 0005), write them, and migrate again (hence transactional tests). Once
+stepped back, rows are written with the historical models: today's have columns (the funds of 0011,
+...) that the older tables lack.
 """
 import datetime
 import importlib
@@ -15,7 +17,10 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from reporting import services
-from reporting.models import Assignment, CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent
+from reporting.models import (
+    Assignment, CountryReport, Evidence, ProgressChange, ProgressReport, PublishedEvidence, PublishedProgress,
+    ReportEvent,
+)
 from reporting.services import ProgressInput
 from tests.factories import CountryFactory
 
@@ -41,24 +46,26 @@ def applied():
     return MigrationRecorder(connection).applied_migrations()
 
 
-def _stepped_back_to(target):
-    """The database as at ``target`` (models' columns unchanged, so the current models write its rows)."""
-    apps = migrate(target)
-    yield apps
-    # Emptied (as a transactional test's end would) so that the database can migrate forward again.
-    for model in (Evidence, ProgressChange, ProgressReport, ReportEvent, CountryReport, Assignment):
-        model.objects.all().delete()
+def _empty_reporting_tables():
+    """Deletes the rows the tests wrote, table by table in raw SQL: the current models may name columns
+    that a database stepped back does not have, and their queries would fail."""
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for model in (PublishedEvidence, PublishedProgress, Evidence, ProgressChange, ProgressReport, ReportEvent,
+                      CountryReport, Assignment):
+            if model._meta.db_table in tables:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+@pytest.fixture
+def step_back(world):
+    """``step_back(target)`` migrates the database back to ``target`` and returns the models as they were
+    there. Rows are written with the current models and services *before* stepping back (the migrations
+    keep them), and with the returned historical models after. Afterwards the rows are emptied (as a
+    transactional test's end would) and the database migrated forward again."""
+    yield migrate
+    _empty_reporting_tables()
     migrate(latest())
-
-
-@pytest.fixture
-def before_guards(world):
-    yield from _stepped_back_to(BEFORE)
-
-
-@pytest.fixture
-def before_reopened(world):
-    yield from _stepped_back_to(BEFORE_REOPENED)
 
 
 def _report(world):
@@ -67,14 +74,16 @@ def _report(world):
         values=ProgressInput(status="in_progress"))
 
 
-def test_migration_stops_on_rows_breaking_the_new_rules_and_names_them(world, before_guards):
+def test_migration_stops_on_rows_breaking_the_new_rules_and_names_them(world, step_back):
     report = _report(world)
-    twin = ProgressChange.objects.create(progress_report=report, version=1, changed_at=timezone.now(),
-                                         source="admin", changes={})
-    again = Assignment.objects.create(user=world["focal_kz"], country=world["kz"])
-    with_unit = Assignment.objects.create(user=world["observer"], country=world["kz"], plan=world["plan"],
-                                          conservation_unit=world["unit"])
-    ProgressReport.objects.filter(pk=report.pk).update(status="done")
+    old = step_back(BEFORE)
+    twin = old.get_model("reporting", "ProgressChange").objects.create(
+        progress_report_id=report.pk, version=1, changed_at=timezone.now(), source="admin", changes={})
+    OldAssignment = old.get_model("reporting", "Assignment")
+    again = OldAssignment.objects.create(user_id=world["focal_kz"].pk, country_id=world["kz"].pk)
+    with_unit = OldAssignment.objects.create(user_id=world["observer"].pk, country_id=world["kz"].pk,
+                                             plan_id=world["plan"].pk, conservation_unit_id=world["unit"].pk)
+    old.get_model("reporting", "ProgressReport").objects.filter(pk=report.pk).update(status="done")
 
     with pytest.raises(CommandError) as stopped:
         migrate(GUARDS)
@@ -91,23 +100,26 @@ def test_migration_stops_on_rows_breaking_the_new_rules_and_names_them(world, be
     assert "delete them in the admin" in text and "run migrate again" in text
     assert "reporting_countryreport_state_valid" not in text  # rules no row breaks are not listed
     assert GUARDS not in applied()
-    assert ProgressChange.objects.filter(pk=twin.pk).exists() and Assignment.objects.filter(pk=again.pk).exists()
+    assert old.get_model("reporting", "ProgressChange").objects.filter(pk=twin.pk).exists()
+    assert OldAssignment.objects.filter(pk=again.pk).exists()
 
 
-def test_the_check_reads_the_historical_models_and_shows_a_few_ids(world, before_guards):
+def test_the_check_reads_the_historical_models_and_shows_a_few_ids(world, step_back):
     report = _report(world)
+    old = step_back(BEFORE)
     for _ in range(guards.SAMPLE_IDS + 2):
-        Evidence.objects.create(progress_report=report, kind="link", title="Minutes", url="https://example.org",
-                                visibility="secret")
-    [breach] = guards.rule_breaches(before_guards)
+        old.get_model("reporting", "Evidence").objects.create(
+            progress_report_id=report.pk, kind="link", title="Minutes", url="https://example.org", visibility="secret")
+    [breach] = guards.rule_breaches(old)
     assert (breach.rule, breach.count, len(breach.ids)) == (
         "reporting_evidence_visibility_valid", guards.SAMPLE_IDS + 2, guards.SAMPLE_IDS)
     assert str(breach).endswith(", …). Set it to one of them in a Django shell.")
 
 
-def test_texts_over_the_0003_limits_are_listed_but_do_not_stop_the_migration(world, before_guards, capsys):
+def test_texts_over_the_0003_limits_are_listed_but_do_not_stop_the_migration(world, step_back, capsys):
     report = _report(world)
-    ProgressReport.objects.filter(pk=report.pk).update(narrative="x" * 5001)
+    old = step_back(BEFORE)
+    old.get_model("reporting", "ProgressReport").objects.filter(pk=report.pk).update(narrative="x" * 5001)
     migrate(GUARDS)
     assert GUARDS in applied()
     assert (f"- progressreport.narrative at most 5,000 characters: progress reports with a longer narrative: 1 "
@@ -115,8 +127,9 @@ def test_texts_over_the_0003_limits_are_listed_but_do_not_stop_the_migration(wor
             in capsys.readouterr().err)
 
 
-def test_clean_data_migrates_silently(world, before_guards, capsys):
+def test_clean_data_migrates_silently(world, step_back, capsys):
     _report(world)
+    step_back(BEFORE)
     migrate(GUARDS)
     assert GUARDS in applied()
     assert capsys.readouterr().err == ""
@@ -124,34 +137,38 @@ def test_clean_data_migrates_silently(world, before_guards, capsys):
 
 # --- 0006: reopened for corrections ------------------------------------------------------------------
 
-def _country_report(world, state, *actions, at=None):
+def _country_report(old, world, state, *actions, at=None):
     """A country report of the round in ``state`` with workflow events ``actions``, a minute apart
-    (``at``: the events' times instead, in the same order)."""
-    country_report = CountryReport.objects.create(round=world["round"], country=CountryFactory(), state=state)
+    (``at``: the events' times instead, in the same order), written with the historical models ``old``."""
+    country_report = old.get_model("reporting", "CountryReport").objects.create(
+        round_id=world["round"].pk, country_id=CountryFactory().pk, state=state)
     start = timezone.now() - datetime.timedelta(hours=1)
     times = at or [start + datetime.timedelta(minutes=n) for n in range(len(actions))]
     for action, when in zip(actions, times):
-        ReportEvent.objects.create(country_report=country_report, action=action, actor=world["focal_kz"], at=when)
+        old.get_model("reporting", "ReportEvent").objects.create(
+            country_report_id=country_report.pk, action=action, actor_id=world["focal_kz"].pk, at=when)
     return country_report
 
 
-def test_submitted_reports_last_reopened_by_an_edit_become_reopened_and_go_back(world, before_reopened, capsys):
-    reopened = _country_report(world, "submitted", "submitted", "validated", "reopened")
-    by_the_secretariat = _country_report(world, "submitted", "submitted", "validated", "reopened")
-    ReportEvent.objects.filter(country_report=by_the_secretariat).update(actor=world["secretariat"])
-    waiting = _country_report(world, "submitted", "submitted")
-    withdrawn_then_sent = _country_report(world, "submitted", "submitted", "validated", "reopened", "withdrawn",
-                                          "submitted")
-    validated_again = _country_report(world, "validated", "submitted", "validated", "reopened", "validated")
+def test_submitted_reports_last_reopened_by_an_edit_become_reopened_and_go_back(world, step_back, capsys):
+    old = step_back(BEFORE_REOPENED)
+    reopened = _country_report(old, world, "submitted", "submitted", "validated", "reopened")
+    by_the_secretariat = _country_report(old, world, "submitted", "submitted", "validated", "reopened")
+    old.get_model("reporting", "ReportEvent").objects.filter(country_report_id=by_the_secretariat.pk).update(
+        actor_id=world["secretariat"].pk)
+    waiting = _country_report(old, world, "submitted", "submitted")
+    withdrawn_then_sent = _country_report(old, world, "submitted", "submitted", "validated", "reopened",
+                                          "withdrawn", "submitted")
+    validated_again = _country_report(old, world, "validated", "submitted", "validated", "reopened", "validated")
     now = timezone.now()
     # Newest first by time, then by id: a later event with a lower id is still the latest.
-    later_submission = _country_report(world, "submitted", "submitted", "reopened",
+    later_submission = _country_report(old, world, "submitted", "submitted", "reopened",
                                        at=[now, now - datetime.timedelta(minutes=5)])
-    same_time = _country_report(world, "submitted", "submitted", "reopened", at=[now, now])
+    same_time = _country_report(old, world, "submitted", "submitted", "reopened", at=[now, now])
 
-    migrate(REOPENED_STATE)
+    after = migrate(REOPENED_STATE)
 
-    states = dict(CountryReport.objects.values_list("pk", "state"))
+    states = dict(after.get_model("reporting", "CountryReport").objects.values_list("pk", "state"))
     assert {name: states[report.pk] for name, report in [
         ("reopened", reopened), ("by_the_secretariat", by_the_secretariat), ("waiting", waiting),
         ("withdrawn_then_sent", withdrawn_then_sent), ("validated_again", validated_again),
@@ -162,13 +179,14 @@ def test_submitted_reports_last_reopened_by_an_edit_become_reopened_and_go_back(
     assert ("Country reports reopened for corrections (submitted, last reopened by an edit): 3"
             in capsys.readouterr().err)
 
-    migrate(BEFORE_REOPENED)
-    assert set(CountryReport.objects.values_list("state", flat=True)) == {"submitted", "validated"}
-    assert CountryReport.objects.get(pk=reopened.pk).state == "submitted"
+    before = migrate(BEFORE_REOPENED)
+    OldCountryReport = before.get_model("reporting", "CountryReport")
+    assert set(OldCountryReport.objects.values_list("state", flat=True)) == {"submitted", "validated"}
+    assert OldCountryReport.objects.get(pk=reopened.pk).state == "submitted"
 
 
-def test_without_reopened_reports_0006_migrates_silently(world, before_reopened, capsys):
-    _country_report(world, "submitted", "submitted")
+def test_without_reopened_reports_0006_migrates_silently(world, step_back, capsys):
+    _country_report(step_back(BEFORE_REOPENED), world, "submitted", "submitted")
     migrate(REOPENED_STATE)
     assert REOPENED_STATE in applied()
     assert capsys.readouterr().err == ""
@@ -177,13 +195,8 @@ def test_without_reopened_reports_0006_migrates_silently(world, before_reopened,
 BEFORE_UNIQUE_TITLES = ("reporting", "0007_profile_mail_on_workflow")
 
 
-@pytest.fixture
-def before_unique_titles(world):
-    yield from _stepped_back_to(BEFORE_UNIQUE_TITLES)
-
-
-def test_rounds_sharing_a_title_get_their_dates_before_titles_become_unique(world, before_unique_titles):
-    ReportingRound = before_unique_titles.get_model("reporting", "ReportingRound")  # as at 0007
+def test_rounds_sharing_a_title_get_their_dates_before_titles_become_unique(world, step_back):
+    ReportingRound = step_back(BEFORE_UNIQUE_TITLES).get_model("reporting", "ReportingRound")  # as at 0007
     first = world["round"]  # "2026 report", opened 2026-01-01
     ReportingRound.objects.filter(pk=first.pk).update(status="closed")
     twin = ReportingRound.objects.create(plan_id=world["plan"].pk, title=first.title, opens_on=datetime.date(2026, 9, 1),
@@ -199,34 +212,22 @@ PUBLISHED_VERSIONS = ("reporting", "0010_published_versions")
 BEFORE_PUBLISHED = ("reporting", "0009_round_edition")
 
 
-@pytest.fixture
-def before_published(world):
-    stepped = _stepped_back_to(BEFORE_PUBLISHED)
-    yield next(stepped)
-    from reporting.models import PublishedEvidence, PublishedProgress
-
-    PublishedEvidence.objects.all().delete()  # they point at rows the step back deletes
-    PublishedProgress.objects.all().delete()
-    next(stepped, None)
-
-
-def test_migration_publishes_what_was_validated_even_when_corrected_since(world, before_published):
+def test_migration_publishes_what_was_validated_even_when_corrected_since(world, step_back):
     from django.contrib.auth.models import AnonymousUser
-
-    from reporting.models import PublishedProgress
 
     def record(activity, country, user, status, narrative="", version=None):
         return services.progress_report_record(
             round=world["round"], activity=world[activity], country=world[country], user=world[user],
             values=ProgressInput(status=status, narrative=narrative), expected_version=version)
 
+    # Written with today's services; "validated" is set by hand as the service wrote it before 0010 (the
+    # state and its event, no published version), and the database then stepped back to before 0010.
     report = record("in_unit", "kz", "focal_kz", "in_progress", "Patrols")
     services.evidence_add(report=report, user=world["focal_kz"], title="Patrol log", url="https://example.org/log",
                           visibility="public")
     record("everywhere", "kz", "focal_kz", "not_started")
     country_report = CountryReport.objects.get(country=world["kz"])
     services.country_report_submit(country_report=country_report, user=world["focal_kz"])
-    # Validated before 0010 existed: the state and its event, as the service wrote them then.
     CountryReport.objects.filter(pk=country_report.pk).update(state="validated")
     ReportEvent.objects.create(country_report=country_report, action="validated", actor=world["secretariat"],
                                at=timezone.now())
@@ -236,8 +237,11 @@ def test_migration_publishes_what_was_validated_even_when_corrected_since(world,
                           visibility="public")
     record("everywhere", "ir", "focal_ir", "ongoing")  # never validated
     assert CountryReport.objects.get(pk=country_report.pk).state == "reopened"
+    assert not PublishedProgress.objects.exists()
+    step_back(BEFORE_PUBLISHED)
 
     migrate(PUBLISHED_VERSIONS)
+    migrate(latest())  # read with today's models
 
     published = {p.progress_report.activity.code: p for p in PublishedProgress.objects.select_related(
         "progress_report__activity")}
