@@ -2,8 +2,9 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from actionplans.api.views import ActionPlanViewSet, ActivityViewSet
+from actionplans.api.views import ActivityViewSet
 from conservation_units.api.views import ConservationUnitViewSet, CountryViewSet
+from reporting.api.plans import ActionPlanWithMoneyViewSet
 from reporting.api.views import CountryReportViewSet, ProgressReportViewSet, ReportingRoundViewSet
 from reporting.export_views import ProgressExportCsvView, ProgressExportJsonView, ProgressExportXlsxView
 
@@ -12,7 +13,7 @@ from .api_auth import token_obtain
 app_name = "api"
 
 router = DefaultRouter()
-router.register("plans", ActionPlanViewSet, basename="actionplan")
+router.register("plans", ActionPlanWithMoneyViewSet, basename="actionplan")
 router.register("conservation-units", ConservationUnitViewSet, basename="conservationunit")
 router.register("countries", CountryViewSet, basename="country")
 router.register("activities", ActivityViewSet, basename="activity")

@@ -204,6 +204,13 @@ class ProgressDetailRowSerializer(serializers.Serializer):
     narrative = serializers.CharField()
     obstacles = serializers.CharField()
     expected_year = serializers.IntegerField(allow_null=True)
+    funds_amount = serializers.DecimalField(max_digits=15, decimal_places=2, allow_null=True,
+                                            help_text="Funds spent or mobilised, in `funds_currency`.")
+    funds_currency = serializers.CharField(help_text="ISO 4217 code; empty when no amount is given.")
+    funds_usd = serializers.DecimalField(max_digits=15, decimal_places=2, allow_null=True, help_text=(
+        "`funds_amount` in USD at the round's rate when the report was saved; null for no amount or no rate."))
+    funds_source = serializers.CharField(help_text="Source label, e.g. Government.")
+    funds_funder = serializers.CharField()
     evidence = serializers.ListField(child=serializers.URLField(), help_text="Public evidence: links, file downloads.")
     updated_by = serializers.CharField()
     updated_at = serializers.DateTimeField()

@@ -22,6 +22,8 @@ ALLOWED = {
     "Authorization", "English", "Instructions", "LibreOffice", "UNEP", "Doc", "Rev", "RS", "PL", "KZ", "IR", "csv", "Swagger", "UI", "A4", "ID",
     # Priority levels as printed stay English, as timelines and budgets do (README "Plan texts in Russian").
     "High", "Medium", "Low", "Essential",
+    # "TBD", as budgets print it, quoted in the money figures' explanation.
+    "TBD",
     # The file types evidence may have.
     "doc", "docx", "gif", "jpeg", "jpg", "odp", "ods", "odt", "pdf", "png", "ppt", "pptx", "webp", "xls",
 }

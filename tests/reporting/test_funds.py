@@ -179,3 +179,36 @@ def test_workbook_names_a_negative_amount_and_saves_nothing(client, world):
     response = upload(client, world, filled)
     assert "the amount cannot be negative" in response.content.decode()
     assert not ProgressReport.objects.exists()
+
+
+# --- The Secretariat sets rates in the admin ----------------------------------------------------------
+
+def test_secretariat_sets_and_changes_a_rate_in_the_admin_and_old_reports_keep_their_usd(client, world):
+    admin = world["secretariat"]
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    response = client.post(reverse("admin:reporting_exchangerate_add"),
+                           {"round": world["round"].pk, "currency": "eur", "usd_per_unit": "1.08"})
+    assert response.status_code == 302
+    rate = ExchangeRate.objects.get()
+    assert (rate.currency, rate.usd_per_unit, rate.set_by) == ("EUR", Decimal("1.08"), admin)
+    report = record(world, funds_amount="100", funds_currency="EUR")
+    response = client.post(reverse("admin:reporting_exchangerate_change", args=[rate.pk]), {"usd_per_unit": "1.20"})
+    assert response.status_code == 302
+    assert ExchangeRate.objects.get().usd_per_unit == Decimal("1.20")
+    assert ProgressReport.objects.get(pk=report.pk).funds_usd == Decimal("108.00")
+
+
+@pytest.mark.parametrize(("currency", "rate", "field"), [("USD", "1", "currency"), ("ABC", "1", "currency"),
+                                                         ("EUR", "0", "usd_per_unit")])
+def test_admin_names_a_bad_rate_and_saves_nothing(client, world, currency, rate, field):
+    admin = world["secretariat"]
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    response = client.post(reverse("admin:reporting_exchangerate_add"),
+                           {"round": world["round"].pk, "currency": currency, "usd_per_unit": rate})
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert not ExchangeRate.objects.exists()
