@@ -25,6 +25,7 @@ from reporting import services
 from reporting.models import ExportJob
 from reporting.services import ProgressInput
 from reporting.services import export_jobs as export_jobs_service
+from tests.object_storage import on_object_storage, stored_bytes
 
 PROJECT = Path(__file__).resolve().parents[2]
 JOBS = "/api/v1/exports/"
@@ -32,7 +33,7 @@ JOBS = "/api/v1/exports/"
 
 @pytest.fixture
 def reported(world, settings, tmp_path):
-    if not os.environ.get("CAMI_S3_BUCKET"):
+    if not on_object_storage():
         settings.MEDIA_ROOT = tmp_path
     services.progress_report_record(round=world["round"], activity=world["in_unit"], country=world["kz"],
                                     user=world["focal_kz"], values=ProgressInput(status="in_progress",
@@ -112,6 +113,16 @@ def test_the_file_is_in_the_language_of_the_request(reported, monkeypatch):
     job = ExportJob.objects.get()
     rows = json.loads(b"".join(api(reported["observer"]).get(f"{JOBS}{job.pk}/file/").streaming_content))
     assert job.language == "ru" and {row["status"] for row in rows} == {"Выполняется", "Завершено"}
+
+
+def test_the_file_is_kept_where_the_storage_settings_say(reported, monkeypatch):
+    """The local disk by default, the S3 bucket when CAMI_S3_BUCKET is set (scripts/test's second run)."""
+    start(reported["observer"], format="csv", plan="test-plan", version="working")
+    run_worker(monkeypatch)
+    job = ExportJob.objects.get()
+    downloaded = b"".join(api(reported["observer"]).get(f"{JOBS}{job.pk}/file/").streaming_content)
+    assert job.file.name.startswith("exports/") and stored_bytes(job.file.name) == downloaded
+    assert "Patrols started".encode() in downloaded
 
 
 # --- Refused before anything is recorded -----------------------------------------------------------
@@ -280,7 +291,7 @@ def test_cleanup_removes_old_jobs_and_their_files(reported, monkeypatch, setting
 
 # --- The real worker ----------------------------------------------------------------------------------
 
-@pytest.mark.skipif(bool(os.environ.get("CAMI_S3_BUCKET")), reason="the in-process runs cover the object store")
+@pytest.mark.skipif(on_object_storage(), reason="the in-process runs cover the object store")
 def test_the_worker_process_builds_a_queued_export(tmp_path):
     """`manage.py db_worker` in a process of its own, on a database of its own (the test database of
     SQLite lives in this process's memory): a job queued by the service is done once the worker has run."""
