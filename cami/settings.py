@@ -320,10 +320,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Two models have a field named status: give each vocabulary its own schema name.
+    # Three models have a field named status: give each vocabulary its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "ProgressStatusEnum": "reporting.models.ProgressReport.Status",
         "RoundStatusEnum": "reporting.models.ReportingRound.Status",
+        "ExportJobStatusEnum": "reporting.models.ExportJob.Status",
     },
 }
 

@@ -8,6 +8,7 @@ import os
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -68,7 +69,7 @@ class ExportJobCreateSerializer(serializers.Serializer):
     conservation_unit = serializers.IntegerField(required=False, help_text="Unit number as printed.")
     priority_level = _many(["high", "medium", "low"], "")
     status = _many(list(STATUS_ORDER), "`no_information`: activity × country pairs without a report.")
-    state = _many(CountryReport.State.values, "")
+    state = _many(CountryReport.State.choices, "")
     updated_since = serializers.DateTimeField(required=False)
     version = serializers.ChoiceField(choices=["published", "working"], required=False, help_text=(
         "`published` (default): as the Secretariat last validated; `working`: the working copies."))
@@ -79,6 +80,8 @@ def _params(request) -> dict:
     """The filters from the query string and the body (the body wins), each as a list of values."""
     params = {key: request.query_params.getlist(key) for key in request.query_params}
     data = request.data
+    if not hasattr(data, "keys"):
+        raise serializers.ValidationError({"non_field_errors": [_("Send an object: the format and the filters.")]})
     for key in data:
         params[key] = data.getlist(key) if hasattr(data, "getlist") else data[key]
     params.pop("format", None)
@@ -87,7 +90,7 @@ def _params(request) -> dict:
 
 def _format(request) -> str:
     # From the body only: DRF reads ?format= as the format of its own answer.
-    value = request.data.get("format") or ""
+    value = request.data.get("format") or "" if hasattr(request.data, "get") else ""
     return value if isinstance(value, str) else ""
 
 

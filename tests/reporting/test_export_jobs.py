@@ -140,6 +140,12 @@ def test_bad_filters_answer_400_naming_the_field_and_queue_nothing(reported, bod
     assert not ExportJob.objects.exists() and not DBTaskResult.objects.exists()
 
 
+def test_a_body_that_is_not_an_object_answers_400(reported):
+    response = api(reported["observer"]).post(JOBS, [None, None], format="json")
+    assert response.status_code == 400 and "non_field_errors" in response.json()
+    assert not ExportJob.objects.exists()
+
+
 def test_anonymous_clients_must_sign_in_to_start_a_job(reported):
     response = api().post(JOBS, {"format": "csv", "plan": "test-plan"}, format="json")
     assert response.status_code == 401 and not ExportJob.objects.exists()
