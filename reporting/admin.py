@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from cami.languages import localized
 
 from . import services
-from .models import Assignment, CountryReport, Evidence, Profile, ProgressChange, ProgressReport, ReportEvent, ReportingRound
+from .models import (
+    Assignment, CountryReport, Evidence, ExportJob, Profile, ProgressChange, ProgressReport, ReportEvent, ReportingRound,
+)
 
 
 @admin.register(Assignment)
@@ -147,3 +149,20 @@ class ProgressReportAdmin(admin.ModelAdmin):
     @admin.display(description=_("round"), ordering="country_report__round__opens_on")
     def round_title(self, report):
         return report.country_report.round
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Background exports, read only: the worker writes them, exports_cleanup removes them."""
+
+    list_display = ["id", "requester", "format", "status", "created_at", "finished_at", "attempts"]
+    list_filter = ["status", "format"]
+    list_select_related = ["requester"]
+    search_fields = ["requester__username"]
+    readonly_fields = [field.name for field in ExportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
