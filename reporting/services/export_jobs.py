@@ -133,7 +133,9 @@ def _why_stale(job: ExportJob, task_state, now) -> str | None:
     if job.status == ExportJob.Status.RUNNING and job.started_at and job.started_at < now - limit:
         return _("The export ran for more than %(minutes)s minutes without finishing (its worker stopped).") % {
             "minutes": settings.EXPORT_JOB_TIMEOUT_MINUTES}
-    if task_state is not None and task_state in ("missing", "FAILED", "SUCCESSFUL"):
+    if task_state in ("missing", "FAILED", "SUCCESSFUL") or (
+            # A worker took the task but died before the job said so (a moment's window, normally).
+            task_state == "RUNNING" and job.status == ExportJob.Status.QUEUED and job.created_at < now - limit):
         # The task is gone or over, but the job was never finished: its worker stopped in the middle.
         return _("The export was interrupted: its task stopped before the file was ready.")
     return None
@@ -168,7 +170,7 @@ def export_jobs_recover(*, requester=None, pk: int | None = None) -> int:
         jobs = jobs.filter(requester=requester)
     if pk is not None:
         jobs = jobs.filter(pk=pk)
-    jobs = list(jobs.only("id", "status", "started_at", "attempts", "task_id"))
+    jobs = list(jobs.only("id", "status", "created_at", "started_at", "attempts", "task_id"))
     if not jobs:
         return 0
     states, now, moved = task_states([job.task_id for job in jobs]), timezone.now(), 0

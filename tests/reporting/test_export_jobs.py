@@ -218,6 +218,17 @@ def test_a_queued_job_whose_task_is_gone_is_queued_again_and_then_built(reported
     assert ExportJob.objects.get().status == "done"
 
 
+def test_a_job_whose_worker_died_as_it_took_the_task_is_queued_again(reported, settings):
+    url = start(reported["observer"], format="csv").json()["url"]
+    job = ExportJob.objects.get()
+    DBTaskResult.objects.filter(id=job.task_id).update(status="RUNNING")  # claimed, then the worker was killed
+    assert api(reported["observer"]).get(url).json()["status"] == "queued"
+    assert ExportJob.objects.get().task_id == job.task_id  # a moment ago: the worker may be about to start it
+    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=31))
+    assert api(reported["observer"]).get(url).json()["status"] == "queued"
+    assert ExportJob.objects.get().task_id != job.task_id
+
+
 def test_a_job_taken_over_by_a_retry_keeps_the_retry_s_result(reported, monkeypatch):
     start(reported["observer"], format="csv", plan="test-plan")
     job = ExportJob.objects.get()
