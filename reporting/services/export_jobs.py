@@ -184,7 +184,6 @@ def export_jobs_recover(*, requester=None, pk: int | None = None) -> int:
 
 def export_jobs_cleanup(*, now: datetime.datetime | None = None) -> int:
     """Remove the jobs (and their files) requested more than EXPORT_RETENTION_DAYS ago. Returns how many."""
-    export_jobs_recover()
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.EXPORT_RETENTION_DAYS)
     removed = 0
     for job in ExportJob.objects.filter(created_at__lt=cutoff).iterator():

@@ -288,6 +288,16 @@ def test_my_exports_queries_do_not_grow_with_the_jobs(reported, client, django_a
         assert client.get("/exports/mine/").status_code == 200
 
 
+def test_reading_a_job_takes_constant_queries(reported, monkeypatch, django_assert_num_queries):
+    client = api(reported["observer"])
+    url = start(reported["observer"], format="csv").json()["url"]
+    with django_assert_num_queries(3):  # the job; while under way, the in-flight check and its task
+        assert client.get(url).json()["status"] == "queued"
+    run_worker(monkeypatch)
+    with django_assert_num_queries(1):  # the job
+        assert client.get(url).json()["status"] == "done"
+
+
 # --- Retention --------------------------------------------------------------------------------------
 
 def test_cleanup_removes_old_jobs_and_their_files(reported, monkeypatch, settings):
