@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from actionplans.api.views import ActivityViewSet
 from conservation_units.api.views import ConservationUnitViewSet, CountryViewSet
+from reporting.api.export_jobs import ExportJobViewSet
 from reporting.api.plans import ActionPlanWithMoneyViewSet
 from reporting.api.views import CountryReportViewSet, ProgressReportViewSet, ReportingRoundViewSet
 from reporting.export_views import ProgressExportCsvView, ProgressExportJsonView, ProgressExportXlsxView
@@ -20,6 +21,7 @@ router.register("activities", ActivityViewSet, basename="activity")
 router.register("rounds", ReportingRoundViewSet, basename="reportinground")
 router.register("progress", ProgressReportViewSet, basename="progressreport")
 router.register("country-reports", CountryReportViewSet, basename="countryreport")
+router.register("exports", ExportJobViewSet, basename="exportjob")
 
 urlpatterns = router.urls + [
     path("auth/token/", token_obtain, name="auth-token"),

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cami.languages import localized
 
-from . import services
-from . import money
+from . import money, services
 from .models import (
-    Assignment, CountryReport, Evidence, ExchangeRate, Profile, ProgressChange, ProgressReport, ReportEvent, ReportingRound,
+    Assignment, CountryReport, Evidence, ExchangeRate, ExportJob, Profile, ProgressChange, ProgressReport, ReportEvent,
+    ReportingRound,
 )
 
 
@@ -192,3 +192,20 @@ class ExchangeRateAdmin(admin.ModelAdmin):
         saved = services.exchange_rate_set(round=obj.round, currency=obj.currency, usd_per_unit=obj.usd_per_unit,
                                            user=request.user)
         obj.pk, obj.set_by, obj.set_at = saved.pk, saved.set_by, saved.set_at
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Background exports, read only: the worker writes them, exports_cleanup removes them."""
+
+    list_display = ["id", "requester", "format", "status", "created_at", "finished_at", "attempts"]
+    list_filter = ["status", "format"]
+    list_select_related = ["requester"]
+    search_fields = ["requester__username"]
+    readonly_fields = [field.name for field in ExportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -445,7 +445,8 @@ def test_lists_link_to_the_export_of_what_they_show(rounds, client):
     assert 'href="/exports/progress.xlsx?plan=test-plan&amp;priority_level=high"' in response.content.decode()
     client.force_login(rounds["observer"])  # anonymous visitors get no all-plans link (test_export_limits.py)
     response = client.get("/progress/", {"status": "completed", "page": "1"})
-    assert 'href="/exports/progress.csv?status=completed&amp;version=working"' in response.content.decode()
+    # Every plan: a background export (tests/reporting/test_export_jobs.py), with the same filters.
+    assert 'action="/exports/jobs/?status=completed&amp;version=working"' in response.content.decode()
 
 
 def test_country_page_exports_its_plan_round_country_and_filters(rounds, client):
