@@ -107,12 +107,14 @@ class Postgres:
         self.sql(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
 
 
-def run(command: list[str], *, env: dict | None = None, quiet: bool = False) -> str:
-    done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def run(command: list[str], *, env: dict | None = None, quiet: bool = False, live: bool = False) -> str:
+    """Run a command and return what it printed; its errors (live: as they come) go to stderr."""
+    done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                          stderr=None if live else subprocess.PIPE, text=True)
     if done.returncode:
-        sys.stderr.write(done.stdout[-5000:] + done.stderr[-5000:])
+        sys.stderr.write(done.stdout[-5000:] + (done.stderr or "")[-5000:])
         raise SystemExit(f"failed ({done.returncode}): {' '.join(command[:6])}")
-    if not quiet and done.stderr.strip():
+    if not quiet and not live and done.stderr.strip():
         sys.stderr.write(done.stderr[-2000:])
     return done.stdout
 
@@ -140,7 +142,8 @@ def manage(database_url: str, work: Path, *arguments: str) -> str:
 
 
 def stage(name: str, database_url: str, work: Path, *arguments: str) -> dict:
-    output = run([PYTHON, str(Path(__file__)), "--stage", name, *arguments], env=app_env(database_url, work))
+    output = run([PYTHON, str(Path(__file__)), "--stage", name, *arguments], env=app_env(database_url, work),
+                 live=True)
     for line in reversed(output.splitlines()):
         if line.startswith(RESULT):
             return json.loads(line[len(RESULT):])
@@ -491,8 +494,9 @@ def bare_workbook(sheets: dict) -> bytes:
     return out.getvalue()
 
 
-EXPLAINED = [
+EXPLAINED = [  # signed in as the Secretariat, but for the rows whose name says anonymous
     ("progress API first page (ordering updated_at, id)", "/api/v1/progress/"),
+    ("progress API first page, anonymous (validated only)", "/api/v1/progress/"),
     ("progress API ?country=KZ&round=", "/api/v1/progress/?country=KZ&round={round}"),
     ("plan dashboard (the cube)", "/dashboards/plans/argali/"),
     ("validation queue", "/validation/"),
@@ -507,11 +511,12 @@ def stage_explain(args) -> dict:
     from django.test import Client as TestClient
     from django.test.utils import CaptureQueriesContext
 
-    client = TestClient(HTTP_HOST="127.0.0.1")
-    client.force_login(get_user_model().objects.get(username="secretariat"))
+    signed_in, anonymous = TestClient(HTTP_HOST="127.0.0.1"), TestClient(HTTP_HOST="127.0.0.1")
+    signed_in.force_login(get_user_model().objects.get(username="secretariat"))
     out = {}
     for what, url in EXPLAINED:
         url = url.format(round=args.round)
+        client = anonymous if "anonymous" in what else signed_in
         client.get(url)  # warm
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200, url
