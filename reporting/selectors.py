@@ -343,11 +343,17 @@ def reported_count(published: bool = False) -> Coalesce:
 
 
 def validation_queue():
-    """Submitted country reports, the soonest due first (the page shows them 25 at a time)."""
+    """Submitted country reports, the soonest due first (the page shows them 25 at a time), each with when
+    it was last submitted and how many of its activities are reported, of how many."""
+    submitted = ReportEvent.objects.filter(country_report=OuterRef("pk"), action=ReportEvent.Action.SUBMITTED)
+    activities = (Activity.objects.filter(edition_id=OuterRef("round__edition_id"), countries=OuterRef("country_id"))
+                  .order_by().values("edition_id").annotate(n=Count("pk")).values("n"))
     return (
         CountryReport.objects.filter(state=CountryReport.State.SUBMITTED)
         .select_related("round__plan", "country")
-        .annotate(reported=reported_count(), validated_before=CountryReport.objects.published())
+        .annotate(reported=reported_count(), validated_before=CountryReport.objects.published(),
+                  submitted_at=Subquery(submitted.order_by("-at", "-id").values("at")[:1]),
+                  activity_total=Coalesce(Subquery(activities, output_field=IntegerField()), Value(0)))
         .order_by("round__due_on", "country__name", "pk")
     )
 

@@ -179,7 +179,9 @@ def test_focal_point_reports_and_submits_then_the_secretariat_validates(page, de
     queued = page.get_by_role("row").filter(has=page.get_by_role("link", name="Kazakhstan", exact=True))
     expect(queued).to_have_count(1)
     expect(queued).to_contain_text("Argali Action Plan")
-    queued.get_by_role("button", name="Validate").click()
+    queued.get_by_text("Validate…").click()  # validating asks for a confirmation first
+    expect(queued.get_by_text("Its values become the published version")).to_be_visible()
+    queued.get_by_role("button", name="Confirm validation").click()
     expect(page.get_by_text("Report validated.")).to_be_visible()
     expect(page.get_by_text("No report waits for validation.")).to_be_visible()
     page.goto(argali)

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from reporting import services
 from reporting.models import CountryReport, Evidence, ProgressReport, ReportingRound
@@ -307,6 +308,23 @@ def test_validation_queue_is_the_secretariats(client, world):
     assert client.get(reverse("reporting:validation_queue")).status_code == 403
     client.force_login(world["secretariat"])
     assert "Testland QZ" in client.get(reverse("reporting:validation_queue")).content.decode()
+
+
+def test_validation_queue_shows_when_each_report_was_submitted_and_how_much_is_reported(client, world):
+    kz_report(world)
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    submitted = country_report.events.get(action="submitted").at
+    client.force_login(world["secretariat"])
+    response = client.get(reverse("reporting:validation_queue"))
+    [report] = response.context["reports"]
+    reported = ProgressReport.objects.filter(country_report=country_report).count()
+    assert (report.submitted_at, report.reported, report.activity_total) == (submitted, reported, 2)
+    page = response.content.decode()
+    assert f"{reported} of 2 activities" in page
+    assert timezone.localtime(submitted).strftime("%Y-%m-%d %H:%M") in page
+    # Validating asks for a confirmation; the return comment is a multi-line box.
+    assert "Confirm validation" in page and '<textarea id="comment-' in page
 
 
 # --- Who may edit now: the page shows what a save would accept -----------------------------------
