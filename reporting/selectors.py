@@ -20,6 +20,7 @@ from . import permissions, rules
 from .money import FundsSource
 from .filtersets import CountryActivityFilterSet, ProgressReportFilterSet
 from .models import (
+    ActivityComment,
     Assignment,
     CountryReport,
     Evidence,
@@ -188,6 +189,7 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
         mark_changes_since_validation([activity.report for activity in activities if activity.report],
                                       validated_before=country_report is not None and country_report.state in (
                                           VALIDATED, CountryReport.State.REOPENED))
+    _mark_return_notes(activities, None if reports.reads_published else country_report)
     access = permissions.editing_access(user, round=round, country=country, country_report=country_report)
     editable = set(applicable.filter(access.scope).values_list("pk", flat=True)) if access.scope is not None else set()
     total = Activity.objects.of_round(round).filter(countries=country).count()
@@ -195,6 +197,20 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
                               activity__countries=country).count() if country_report else 0
     return CountryReportPage(round, country, country_report, filterset, activities, editable, total, reported,
                              access.why_locked)
+
+
+def _mark_return_notes(activities: list, country_report: CountryReport | None):
+    """``activity.return_note``: the Secretariat's comment on the activity at the report's last return, while
+    the country has not changed that activity since (one query)."""
+    notes = {}
+    if country_report is not None and country_report.state != VALIDATED:
+        notes = {activity_id: (comment, at) for activity_id, comment, at in ActivityComment.objects.filter(
+            event=ReportEvent.objects.filter(country_report=country_report, action=ReportEvent.Action.RETURNED)
+            .order_by("-at", "-id").values("pk")[:1]).values_list("activity_id", "comment", "event__at")}
+    for activity in activities:
+        comment, at = notes.get(activity.pk, (None, None))
+        changed_since = activity.report is not None and activity.report.updated_at > at if comment else False
+        activity.return_note = comment if comment and not changed_since else None
 
 
 def report_filter_query(data) -> str:

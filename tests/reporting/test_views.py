@@ -497,8 +497,9 @@ def test_country_report_query_count_does_not_grow(client, world, django_assert_n
     client.force_login(world["focal_kz"])
     # session, user; round, country, range state; country report; units; activities, their
     # countries and footnotes, their reports; the user's drafting scope (assignments, handed
-    # activities, editable ids); activity and reported counts; may-submit check
-    with django_assert_num_queries(17) as first:
+    # activities, editable ids); activity and reported counts; may-submit check; the Secretariat's
+    # comments on single activities at the last return
+    with django_assert_num_queries(18) as first:
         client.get(country_url(world))
     for n in range(20):
         activity = ActivityFactory(plan=world["plan"], result=None, section=world["everywhere"].section,
@@ -684,3 +685,23 @@ def test_previous_and_next_stay_in_the_rounds_edition(client, world):
     client.force_login(world["focal_kz"])
     page = client.get(detail_url(world, "in_unit") + "?conservation_unit=1").content.decode()
     assert "1 of 1 (filtered)" in page and "Next:" not in page
+
+
+def test_a_comment_on_an_activity_shows_on_its_row_until_the_country_changes_it(client, world):
+    kz_report(world)
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    url = reverse("reporting:country_report", args=[world["round"].pk, "QZ"])
+    client.force_login(world["secretariat"])
+    assert f'name="comment-{world["everywhere"].pk}" form="return-form"' in client.get(url).content.decode()
+    response = client.post(reverse("reporting:return", args=[world["round"].pk, "QZ"]), {
+        "comment": "Two rows need more", f"comment-{world['everywhere'].pk}": "How many staff were trained?"})
+    assert response.status_code == 302
+    client.force_login(world["focal_kz"])
+    page = client.get(url).content.decode()
+    assert "Secretariat’s comment:</strong> How many staff were trained?" in page
+    assert page.count("Secretariat’s comment:") == 1
+    services.progress_report_record(round=world["round"], activity=world["everywhere"], country=world["kz"],
+                                    user=world["focal_kz"], values=ProgressInput(status="completed",
+                                                                                 narrative="12 rangers"))
+    assert "How many staff were trained?" not in client.get(url).content.decode()
