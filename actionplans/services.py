@@ -23,6 +23,7 @@ from .plan_workbook.apply import EditionRequest, PlanChange, PlanImportError, Pl
 from .plan_workbook.data import WorkbookError
 from .plan_workbook.diff import EditionDiff, plan_edition_diff
 from .plan_workbook.read import plan_workbook_read
+from .plan_workbook.tags import WorkbookTags
 
 COUNTRIES_FIXTURE = "countries.json"
 # The commitment schemes and the GBF targets (written by build_plan_fixtures, like the plans).
@@ -154,6 +155,8 @@ def action_plan_preview(*, source, expected_slug: str | None = None, new_edition
     read = plan_workbook_read(source, expected_slug=expected_slug)
     if read.errors:
         raise PlanImportError(read.errors)
+    if tag_errors := WorkbookTags(read.data).errors():
+        raise PlanImportError(tag_errors)
     plan = ActionPlan.objects.filter(slug=read.data.fields["slug"]).first()
     if plan is None:
         return None
