@@ -159,8 +159,8 @@ def test_activity_list_page_filters_by_tag(client, tagged):
 
 def test_activity_page_links_its_tags(client, tagged):
     html = client.get(reverse("actionplans:activity_detail", args=[tagged["leopard"].pk])).content.decode()
-    assert f'href="{reverse("reporting:commitment_item", args=["gbf", "4"])}">gbf:4</a>' in html
-    assert f'href="{reverse("reporting:commitment_item", args=["cami-pow", "19.2"])}">cami-pow:19.2</a>' in html
+    assert f'href="{reverse("reporting:commitment_item", args=["gbf", "4"])}"><code>gbf:4</code></a>' in html
+    assert f'href="{reverse("reporting:commitment_item", args=["cami-pow", "19.2"])}"><code>cami-pow:19.2</code></a>' in html
 
 
 def item_rows(response):
