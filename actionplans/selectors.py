@@ -25,7 +25,7 @@ def activity_filterset(*, data=None) -> ActivityFilterSet:
 def activity_detail_queryset():
     """An activity with its links both ways, for its own page."""
     linked = Activity.objects.select_related("plan")
-    return activity_queryset().with_tags().prefetch_related(
+    return activity_queryset().prefetch_related(
         Prefetch("linked_activities", queryset=linked.order_by("position")),
         Prefetch("referenced_by_activities", queryset=linked.order_by("position")),
         Prefetch("linked_elements", queryset=PlanElement.objects.select_related("plan").order_by("position")),

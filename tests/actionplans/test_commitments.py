@@ -274,3 +274,8 @@ def test_summary_counts_each_commitment_s_activities_and_statuses(tagged):
     leopard_countries = tagged["leopard"].countries.count()
     assert by_item[label][:2] == [label, 2] and by_item[label][-1] == countries + leopard_countries
     assert by_item["cami-pow:19.2"][1] == 1  # the leopard activity's own PoW items, counted too
+
+
+def test_a_tag_with_a_null_character_is_a_400(real_plans):
+    response = api_list(tag="gbf:4\x00")
+    assert response.status_code == 400 and list(response.json()) == ["tag"]
