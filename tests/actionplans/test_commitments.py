@@ -157,6 +157,17 @@ def test_activity_list_page_filters_by_tag(client, tagged):
     assert "The scheme “gbf” has no item “99”." in refused
 
 
+def test_progress_list_page_filters_by_tag(client, tagged):
+    url = reverse("reporting:progress_list")
+    # A visitor reads the validated Argali report only; the Secretariat the leopard draft too.
+    assert [report.activity_id for report in client.get(url, {"tag": "gbf:4"}).context["reports"]] == [
+        tagged["argali"].pk]
+    client.force_login(tagged["secretariat"])
+    shown = {report.activity_id for report in client.get(url, {"tag": "gbf:4"}).context["reports"]}
+    assert shown == {tagged["argali"].pk, tagged["leopard"].pk}
+    assert not client.get(url, {"tag": "cami-pow:31.1"}).context["reports"]
+
+
 def test_activity_page_links_its_tags(client, tagged):
     html = client.get(reverse("actionplans:activity_detail", args=[tagged["leopard"].pk])).content.decode()
     assert f'href="{reverse("reporting:commitment_item", args=["gbf", "4"])}"><code>gbf:4</code></a>' in html
