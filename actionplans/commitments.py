@@ -185,7 +185,9 @@ def validate_tags(values) -> list[CommitmentItem]:
     """The items named, or ValidationError with a sentence for each value naming none."""
     items, errors = commitment_items_lookup(values)
     if errors:
-        raise ValidationError(errors, code="invalid")
+        # Each sentence as a parameter: a value may hold "%", which a message is formatted with.
+        raise ValidationError([ValidationError("%(message)s", code="invalid", params={"message": message})
+                               for message in errors])
     return list(dict.fromkeys(items[tag_parse(value)] for value in values))
 
 

@@ -132,6 +132,7 @@ def test_api_filters_by_tag_and_gives_each_activity_its_tags(tagged):
     ("gbf:99", "The scheme “gbf” has no item “99”."),
     ("aichi:4", "There is no commitment scheme “aichi” (in “aichi:4”); schemes: cami-pow, cms, gbf."),
     ("gbf", "“gbf” is not a tag: write scheme:code, e.g. gbf:4 or cami-pow:19.2."),
+    ("100%", "“100%” is not a tag: write scheme:code, e.g. gbf:4 or cami-pow:19.2."),
 ])
 def test_an_unknown_tag_is_a_400_naming_it(real_plans, value, message):
     response = api_list(tag=value)
@@ -153,8 +154,8 @@ def test_activity_list_page_filters_by_tag(client, tagged):
     assert [activity.pk for activity in response.context["activities"]] == [tagged["argali"].pk, tagged["leopard"].pk]
     html = response.content.decode()
     assert '<option value="gbf:4" selected>4 — Halt Species Extinction' in html
-    refused = client.get(reverse("actionplans:activity_list"), {"tag": "gbf:99"}).content.decode()
-    assert "The scheme “gbf” has no item “99”." in refused
+    refused = client.get(reverse("actionplans:activity_list"), {"tag": "gbf:99%"}).content.decode()
+    assert "The scheme “gbf” has no item “99%”." in refused
 
 
 def test_progress_list_page_filters_by_tag(client, tagged):
