@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "axes",
     "csp",
+    # Background exports: the django.tasks backport and its database backend (worker: manage.py db_worker).
+    "django_tasks",
+    "django_tasks_db",
     "conservation_units",
     "actionplans",
     "reporting",
@@ -134,8 +137,31 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Evidence and export files: the local disk (MEDIA_ROOT) unless CAMI_S3_BUCKET names a bucket of an
+# S3-compatible object store, which several app servers then share (README "Files on object storage").
+CAMI_S3_BUCKET = os.environ.get("CAMI_S3_BUCKET", "")
+
+
+def file_storage() -> dict:
+    if not CAMI_S3_BUCKET:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": CAMI_S3_BUCKET,
+        "endpoint_url": os.environ.get("CAMI_S3_ENDPOINT_URL") or None,  # None: Amazon S3 itself
+        "region_name": os.environ.get("CAMI_S3_REGION") or None,
+        "access_key": os.environ.get("CAMI_S3_ACCESS_KEY_ID") or None,  # None: boto3's own chain (role, profile)
+        "secret_key": os.environ.get("CAMI_S3_SECRET_ACCESS_KEY") or None,
+        "location": os.environ.get("CAMI_S3_PREFIX", ""),
+        # Files are private: the app streams them after its permission check, never a public URL.
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -152,6 +178,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# --- Background tasks (README "Background exports") -----------------------------------------------
+# The database backend by default: tasks wait in a table and `manage.py db_worker` runs them. For several
+# machines, TASKS_BACKEND names a distributed django-tasks backend (Celery or RQ), configured as it documents.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    },
+}
+# Exports of more than one plan or country run as tasks; their files are kept this many days
+# (then `manage.py exports_cleanup`, run daily, removes them and their jobs).
+EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "7"))
+# A job running longer than this is taken for one whose worker died: it is retried (EXPORT_JOB_ATTEMPTS
+# runs in all), then marked failed. Longer than the slowest export, which takes well under a minute.
+EXPORT_JOB_TIMEOUT_MINUTES = int(os.environ.get("EXPORT_JOB_TIMEOUT_MINUTES", "30"))
+EXPORT_JOB_ATTEMPTS = int(os.environ.get("EXPORT_JOB_ATTEMPTS", "2"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reporting:home"
@@ -277,10 +320,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Two models have a field named status: give each vocabulary its own schema name.
+    # Three models have a field named status: give each vocabulary its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "ProgressStatusEnum": "reporting.models.ProgressReport.Status",
         "RoundStatusEnum": "reporting.models.ReportingRound.Status",
+        "ExportJobStatusEnum": "reporting.models.ExportJob.Status",
     },
 }
 

@@ -1,11 +1,15 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cami.languages import localized
 
-from . import services
-from .models import Assignment, CountryReport, Evidence, Profile, ProgressChange, ProgressReport, ReportEvent, ReportingRound
+from . import money, services
+from .models import (
+    Assignment, CountryReport, Evidence, ExchangeRate, ExportJob, Profile, ProgressChange, ProgressReport, ReportEvent,
+    ReportingRound,
+)
 
 
 @admin.register(Assignment)
@@ -147,3 +151,61 @@ class ProgressReportAdmin(admin.ModelAdmin):
     @admin.display(description=_("round"), ordering="country_report__round__opens_on")
     def round_title(self, report):
         return report.country_report.round
+
+
+class ExchangeRateForm(forms.ModelForm):
+    class Meta:
+        model = ExchangeRate
+        fields = ["round", "currency", "usd_per_unit"]
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"].strip().upper()
+        money.validate_currency(currency)
+        if currency == money.USD:
+            raise ValidationError(_("Amounts in USD need no rate."))
+        return currency
+
+    def clean_usd_per_unit(self):
+        rate = self.cleaned_data["usd_per_unit"]
+        if rate is not None and rate <= 0:
+            raise ValidationError(_("Give what one unit of the currency is worth in USD: a number above zero."))
+        return rate
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    """The rates reports are converted to USD at, per round and currency. A changed rate converts the
+    reports saved from then on: reports saved before keep the USD amount they were saved with."""
+
+    form = ExchangeRateForm
+    list_display = ["round", "currency", "usd_per_unit", "set_by", "set_at"]
+    list_filter = ["round__plan", "round", "currency"]
+    list_select_related = ["round__plan", "set_by"]
+    search_fields = ["currency", "round__title"]
+    readonly_fields = ["set_by", "set_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A rate is of one round and one currency: changing either would be another rate.
+        return [*self.readonly_fields, "round", "currency"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        saved = services.exchange_rate_set(round=obj.round, currency=obj.currency, usd_per_unit=obj.usd_per_unit,
+                                           user=request.user)
+        obj.pk, obj.set_by, obj.set_at = saved.pk, saved.set_by, saved.set_at
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Background exports, read only: the worker writes them, exports_cleanup removes them."""
+
+    list_display = ["id", "requester", "format", "status", "created_at", "finished_at", "attempts"]
+    list_filter = ["status", "format"]
+    list_select_related = ["requester"]
+    search_fields = ["requester__username"]
+    readonly_fields = [field.name for field in ExportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

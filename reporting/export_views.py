@@ -4,9 +4,9 @@ Browser: /exports/progress.xlsx and /exports/progress.csv; a bad parameter sends
 the page with a message. API: /api/v1/exports/progress.xlsx, .csv and .json, with a token or a
 session, or anonymously (validated reports only); a bad parameter answers 400 naming it.
 
-Until exports run in the background, anonymous exports must name a plan (the all-plans workbook
-takes tens of seconds) and are throttled by address (scope `exports`, one count for the browser and the
-API); signed-in users are neither.
+Anonymous exports must name a plan (the all-plans workbook takes tens of seconds) and are throttled by
+address (scope `exports`, one count for the browser and the API); signed-in users are neither, and their
+exports of every plan start a background job (export_job_views, /api/v1/exports/) from the pages' links.
 """
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -30,6 +30,7 @@ from cami.throttling import AnonExportThrottle, AnonThrottle, throttled_error
 
 from . import exports
 from .models import CountryReport
+from .services.export_jobs import validation_reasons
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {
@@ -45,11 +46,7 @@ def _download(tables: exports.ProgressTables, extension: str) -> HttpResponse:
     return response
 
 
-def _reasons(error: ValidationError) -> str:
-    return "; ".join(f"{name}: {' '.join(texts)}" for name, texts in error.message_dict.items())
-
-
-def _back(request) -> str:
+def export_back(request) -> str:
     """The list the export link was on; the progress list if the referrer is missing or foreign."""
     return safe_next(request, reverse("reporting:progress_list"), url=request.META.get("HTTP_REFERER", ""))
 
@@ -74,7 +71,7 @@ def _browser_export(extension: str):
         missing_plan = _plan_required(request, request.GET)
         if missing_plan:
             messages.error(request, " ".join(missing_plan.messages))
-            return HttpResponseRedirect(_back(request))
+            return HttpResponseRedirect(export_back(request))
         # The API's throttle, called here so that a visitor has one count for both.
         throttle = AnonExportThrottle()
         if not throttle.allow_request(request, None):
@@ -85,8 +82,8 @@ def _browser_export(extension: str):
         try:
             tables = exports.progress_tables(user=request.user, params=request.GET)
         except ValidationError as error:
-            messages.error(request, _("Nothing was exported: %(reasons)s") % {"reasons": _reasons(error)})
-            return HttpResponseRedirect(_back(request))
+            messages.error(request, _("Nothing was exported: %(reasons)s") % {"reasons": validation_reasons(error)})
+            return HttpResponseRedirect(export_back(request))
         return _download(tables, extension)
 
     view.__name__ = f"export_{extension}"
@@ -204,6 +201,13 @@ class ProgressDetailRowSerializer(serializers.Serializer):
     narrative = serializers.CharField()
     obstacles = serializers.CharField()
     expected_year = serializers.IntegerField(allow_null=True)
+    funds_amount = serializers.DecimalField(max_digits=15, decimal_places=2, allow_null=True,
+                                            help_text="Funds spent or mobilised, in `funds_currency`.")
+    funds_currency = serializers.CharField(help_text="ISO 4217 code; empty when no amount is given.")
+    funds_usd = serializers.DecimalField(max_digits=15, decimal_places=2, allow_null=True, help_text=(
+        "`funds_amount` in USD at the round's rate when the report was saved; null for no amount or no rate."))
+    funds_source = serializers.CharField(help_text="Source label, e.g. Government.")
+    funds_funder = serializers.CharField()
     evidence = serializers.ListField(child=serializers.URLField(), help_text="Public evidence: links, file downloads.")
     updated_by = serializers.CharField()
     updated_at = serializers.DateTimeField()

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import account_views, commitment_views, dashboard_views, export_views, views, workbook_views
+from . import account_views, commitment_views, dashboard_views, export_job_views, export_views, views, workbook_views
 
 
 class CountryCodeConverter:
@@ -59,4 +59,6 @@ urlpatterns = [
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
     path("exports/progress.xlsx", export_views.export_xlsx, name="export_xlsx"),
     path("exports/progress.csv", export_views.export_csv, name="export_csv"),
+    path("exports/jobs/", export_job_views.export_job_create, name="export_job_create"),
+    path("exports/mine/", export_job_views.ExportJobListView.as_view(), name="export_job_list"),
 ]

@@ -24,11 +24,12 @@ class ActionPlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         plan = self.get_object()
-        context = self.get_serializer_context() | {
-            "outline": action_plan_outline(plan),
-            "activity_counts": _activity_counts(plan),
-        }
-        return Response(ActionPlanDetailSerializer(plan, context=context).data)
+        context = self.get_serializer_context() | self.detail_context(plan)
+        return Response(self.get_serializer_class()(plan, context=context).data)
+
+    def detail_context(self, plan: ActionPlan) -> dict:
+        """What the detail serializer reads besides the plan (the reporting app's subclass adds money)."""
+        return {"outline": action_plan_outline(plan), "activity_counts": _activity_counts(plan)}
 
 
 def _activity_counts(plan: ActionPlan) -> dict:

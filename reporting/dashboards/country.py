@@ -8,9 +8,11 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from actionplans.models import Activity
 from conservation_units.models import Country
 
 from .. import rules
+from ..funds_totals import Money, MoneyRow, money_totals, reports_in_rounds
 from ..models import CountryReport, PublishedProgress, ReportingRound
 from ..selectors import VALIDATED, Tally, pair_counts, tallies
 from .figures import STATUS_LABELS, STATUSES, Links, Row, figure_row, pair_cube, visible_state
@@ -48,12 +50,14 @@ class CountryDashboard:
     overdue: list[CountryRound]
     rounds: list[CountryRound]  # every round of its plans, newest first: links to its reports
     statuses: list[tuple[str, str]] = field(default_factory=list)
+    money: list[MoneyRow] = field(default_factory=list)  # per plan: the country's planned against mobilised
 
 
 def country_dashboard(*, country: Country, user, today: datetime.date | None = None) -> CountryDashboard:
     """A country's activities by status in each plan's latest round, what is overdue, its reports.
 
-    Two queries (three with overdue rounds) whatever the number of plans, activities and reports.
+    Five queries (six with overdue rounds) whatever the number of plans, activities and reports: rounds,
+    the grouped pair counts, and the money (``funds_totals``: budgets, their countries, the funds).
     Overdue (``rules.is_overdue``: an open round past due whose report is not handed in) is for
     signed-in users: it reveals the state of reports not yet validated.
     """
@@ -74,7 +78,25 @@ def country_dashboard(*, country: Country, user, today: datetime.date | None = N
     plans = [_plan_row(item, by_plan.get(plan_id, Tally()), country, user) for plan_id, item in latest.items()]
     overdue = _overdue(rounds, country, user, today)
     rounds.sort(key=lambda item: (item.round.opens_on, item.round.pk), reverse=True)
-    return CountryDashboard(country, plans, overdue, rounds, [(s, STATUS_LABELS[s]) for s in STATUSES])
+    return CountryDashboard(country, plans, overdue, rounds, [(s, STATUS_LABELS[s]) for s in STATUSES],
+                            _money_rows(latest, country, user))
+
+
+def _money_rows(latest: dict, country: Country, user) -> list[MoneyRow]:
+    """Per plan, what it budgets for the country (in the latest round's edition) against what the
+    country reported as mobilised over all the plan's rounds."""
+    if not latest:
+        return []
+    rounds = ReportingRound.objects.filter(plan_id__in=list(latest))
+    totals = money_totals(
+        activities=Activity.objects.filter(edition_id__in=[item.round.edition_id for item in latest.values()],
+                                           countries=country),
+        reports=reports_in_rounds(user, rounds).filter(country_report__country=country), group_by="plan")
+    return [
+        MoneyRow(str(item.round.plan), totals.by_country_group.get((country.pk, plan_id), Money()),
+                 reverse("reporting:plan_dashboard", args=[item.round.plan.slug]))
+        for plan_id, item in latest.items()
+    ]
 
 
 def _plan_row(item: CountryRound, tally: Tally, country: Country, user) -> Row:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionPlan, Activity, PlanElement
 
 from ..filtersets import NONE, PairFilterSet
+from ..funds_totals import Money, MoneyRow, money_totals, reports_in_rounds
 from ..models import CountryReport, ProgressReport, ReportingRound
 from ..selectors import DONE, VALIDATED, Tally, pair_queryset
 from ..selectors import tallies as tallies_by
@@ -39,13 +41,18 @@ class PlanDashboard:
     priorities: list[Row] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
     statuses: list[tuple[str, str]] = field(default_factory=list)
+    money: Money | None = None  # planned against mobilised, over money_rounds
+    money_countries: list[MoneyRow] = field(default_factory=list)
+    money_groups: list[MoneyRow] = field(default_factory=list)
+    money_rounds: list[ReportingRound] = field(default_factory=list)
 
 
 def plan_dashboard(*, plan: ActionPlan, user, round: ReportingRound | None = None) -> PlanDashboard:
     """How far the plan's range states have come in ``round`` (default: the plan's latest round).
 
-    Six queries whatever the number of activities, countries and reports: rounds, range states,
-    country report states, the grouped pair counts, the unit or objective names, the trend.
+    Nine queries whatever the number of activities, countries and reports: rounds, range states,
+    country report states, the grouped pair counts, the unit or objective names, the trend, and the
+    money (``funds_totals``: budgets, their countries, the funds of the rounds up to this one).
     """
     rounds = list(plan.rounds.order_by("-opens_on", "-id"))
     round = round or (rounds[0] if rounds else None)
@@ -63,10 +70,28 @@ def plan_dashboard(*, plan: ActionPlan, user, round: ReportingRound | None = Non
         key="all", label=str(_("All range states")), tally=overall, links=links, status_url=links.status,
         total_url=links.rows(), reported_filters={}, validated_url=links.progress(state=VALIDATED))
     dashboard.countries = _country_rows(countries, tallies_by(cube, "country"), links, user)
-    dashboard.group_by, dashboard.groups = _group_rows(plan, cube, links)
+    dashboard.group_by, dashboard.groups, groups = _group_rows(plan, cube, links)
     dashboard.priorities = _priority_rows(cube, links)
     dashboard.trend = _trend(plan=plan, rounds=rounds, user=user, total=overall.total, links=links)
+    _add_money(dashboard, user=user, countries=countries, groups=groups)
     return dashboard
+
+
+def _add_money(dashboard: PlanDashboard, *, user, countries, groups):
+    """Planned in the round's edition against mobilised in the plan's rounds up to the one shown: each
+    round's funds are that round's, so the rounds add up."""
+    round = dashboard.round
+    dashboard.money_rounds = [item for item in dashboard.rounds if (item.opens_on, item.pk) <= (round.opens_on, round.pk)]
+    totals = money_totals(activities=Activity.objects.of_round(round), reports=reports_in_rounds(
+        user, dashboard.money_rounds), group_by=dashboard.group_by)
+    dashboard.money = totals.plan
+    dashboard.money_countries = [
+        MoneyRow(country.local_name, totals.by_country.get(country.pk, Money()),
+                 reverse("reporting:country_dashboard", args=[country.code]))
+        for country in countries
+    ]
+    dashboard.money_groups = [MoneyRow(label, totals.by_group[pk]) for pk, _value, label in groups
+                              if pk in totals.by_group]
 
 
 def _country_rows(countries, tallies, links: Links, user) -> list[Row]:
@@ -82,8 +107,9 @@ def _country_rows(countries, tallies, links: Links, user) -> list[Row]:
     return rows
 
 
-def _group_rows(plan: ActionPlan, cube, links: Links) -> tuple[str, list[Row]]:
-    """By conservation unit where the plan sets measures per unit (Argali), else by objective (leopard)."""
+def _group_rows(plan: ActionPlan, cube, links: Links) -> tuple[str, list[Row], list[tuple]]:
+    """By conservation unit where the plan sets measures per unit (Argali), else by objective (leopard);
+    with the groups themselves (pk, filter value, label), the money table's rows."""
     by_unit = any(row["unit"] for row in cube)
     key, param = ("unit", "conservation_unit") if by_unit else ("objective", "objective")
     if by_unit:
@@ -105,7 +131,7 @@ def _group_rows(plan: ActionPlan, cube, links: Links) -> tuple[str, list[Row]]:
             total_url=links.rows(**{param: value}), reported_filters={param: value},
             validated_url=links.rows(**{param: value, "state": VALIDATED}),
         ))
-    return param, rows
+    return param, rows, groups
 
 
 def _priority_rows(cube, links: Links) -> list[Row]:

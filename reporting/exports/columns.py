@@ -9,6 +9,7 @@ from django.utils.translation import get_language, gettext_lazy
 
 from actionplans.models import Activity
 
+from .. import money
 from ..models import CountryReport, ProgressReport
 from ..selectors import NO_INFORMATION
 
@@ -30,6 +31,11 @@ DETAILS_COLUMNS = (
     ("narrative", gettext_lazy("What was done")),
     ("obstacles", gettext_lazy("Obstacles")),
     ("expected_year", gettext_lazy("Expected completion year")),
+    ("funds_amount", gettext_lazy("Funds spent or mobilised")),
+    ("funds_currency", gettext_lazy("Currency")),
+    ("funds_usd", gettext_lazy("Funds in USD")),
+    ("funds_source", gettext_lazy("Source of funds")),
+    ("funds_funder", gettext_lazy("Funder")),
     ("evidence", gettext_lazy("Evidence (public)")),
     ("updated_by", gettext_lazy("Updated by")),
     ("updated_at", gettext_lazy("Updated at")),
@@ -37,7 +43,7 @@ DETAILS_COLUMNS = (
 )
 DETAILS_FIELDS = tuple(name for name, _label in DETAILS_COLUMNS)
 DETAILS_HEADER = tuple(label for _name, label in DETAILS_COLUMNS)
-DETAILS_WIDTHS = (18, 10, 60, 8, 22, 24, 18, 50, 40, 10, 45, 16, 17, 14)
+DETAILS_WIDTHS = (18, 10, 60, 8, 22, 24, 18, 50, 40, 10, 14, 9, 14, 14, 24, 45, 16, 17, 14)
 
 MATRIX_COLUMNS = (
     (gettext_lazy("Code"), 9),
@@ -46,6 +52,9 @@ MATRIX_COLUMNS = (
     (gettext_lazy("Conservation unit / objective"), 30),
     (gettext_lazy("Actor"), 28),
     (gettext_lazy("Timeline"), 14),
+    (gettext_lazy("Budget (as printed)"), 18),
+    (gettext_lazy("Planned (USD)"), 13),
+    (gettext_lazy("Mobilised this round (USD)"), 13),
 )
 MATRIX_HEADER_ROW = 5  # title, legend, a blank row, country names, then the header the autofilter sits on
 COUNTRY_WIDTH = 16
@@ -59,6 +68,7 @@ def _labels(language: str | None) -> dict:
                    **{value: str(label) for value, label in ProgressReport.Status.choices}},
         "state": {value: str(label) for value, label in CountryReport.State.choices},
         "priority": {value: str(label) for value, label in Activity.PriorityLevel.choices},
+        "funds_source": {"": "", **{value: str(label) for value, label in money.FundsSource.choices}},
         "does not apply": _("n/a"),
     }
 

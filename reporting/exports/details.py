@@ -38,6 +38,11 @@ def detail_values(pair: Pair, round: ReportingRound, names: dict, zone) -> dict:
         "narrative": report.narrative,
         "obstacles": report.obstacles,
         "expected_year": report.expected_year,
+        "funds_amount": report.funds_amount,
+        "funds_currency": report.funds_currency,
+        "funds_usd": report.funds_usd,
+        "funds_source": names["funds_source"][report.funds_source],
+        "funds_funder": report.funds_funder,
         "evidence": "\n".join(report.evidence),
         "updated_by": report.updated_by or "",
         "updated_at": _local(report.updated_at, zone),
@@ -82,6 +87,8 @@ def details_json(tables: ProgressTables) -> list[dict]:
     rows = []
     for row in details(tables):
         row["evidence"] = row["evidence"].split("\n") if row["evidence"] else []
+        for name in ("funds_amount", "funds_usd"):  # amounts as the API gives them: "12500.50", never a float
+            row[name] = None if row[name] is None else str(row[name])
         row["updated_at"] = row["updated_at"].isoformat()
         rows.append(row)
     return rows

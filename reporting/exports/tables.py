@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from conservation_units.models import Country
 
 from ..filtersets import ProgressReportFilterSet
 from ..models import Evidence, ProgressReport, ReportingRound, sees_drafts
+from ..published import FUNDS_FIELDS
 from ..selectors import NO_INFORMATION, VALIDATED, Tally, activity_country_pairs, progress_queryset
 from .columns import labels
 from .scope import Scope, export_scope
@@ -43,6 +45,11 @@ class ReportRow:
     carried_over: bool
     updated_at: datetime.datetime
     updated_by: str | None
+    funds_amount: Decimal | None
+    funds_currency: str
+    funds_usd: Decimal | None
+    funds_source: str
+    funds_funder: str
     search_hit: bool = False
     evidence: list = field(default_factory=list)  # URLs of its public evidence
 
@@ -52,10 +59,11 @@ REPORT_VALUES = {
     "round_id": "country_report__round_id", "state": "seen_state", "status": "status",
     "narrative": "narrative", "obstacles": "obstacles", "expected_year": "expected_year",
     "carried_over": "carried_over", "updated_at": "updated_at", "updated_by": "updated_by__username",
+    **{name: name for name in FUNDS_FIELDS},
 }
 # Values a published version has of its own (ProgressReport.objects.seen).
 SEEN_VALUES = {"status", "narrative", "obstacles", "expected_year", "carried_over", "updated_at",
-               "updated_by__username"}
+               "updated_by__username", *FUNDS_FIELDS}
 
 
 @dataclass(slots=True)
@@ -81,6 +89,7 @@ class Pair:
 class MatrixRow:
     activity: Activity
     cells: list  # per country column: a Pair, or None where the activity does not apply
+    applies_to: int = 0  # countries the activity applies to, in the export or not (its planned budget)
 
 
 @dataclass
@@ -242,7 +251,7 @@ def _fill_table(table: PlanTable, activities, applies: dict, scope: Scope, curre
             pair.selected = _keeps(scope, pair)
             cells.append(pair)
         if any(cell is not None and cell.selected for cell in cells):
-            table.rows.append(MatrixRow(activity, cells))
+            table.rows.append(MatrixRow(activity, cells, len(countries)))
 
 
 def progress_tables(*, user, params) -> ProgressTables:

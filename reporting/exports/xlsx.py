@@ -30,6 +30,7 @@ from .columns import (
 )
 from .commitments import write_commitments
 from .details import _excel_time, details, details_csv
+from .money import PlanMoney, plan_money, row_mobilised, row_planned
 from .scope import Scope
 from .tables import (
     Pair,
@@ -51,6 +52,8 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTRED = Alignment(wrap_text=True, horizontal="center", vertical="center")
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
+USD_FORMAT = "#,##0"
+AMOUNT_FORMAT = "#,##0.00"
 CELL_MAX = 32767
 
 
@@ -66,6 +69,9 @@ def _styles() -> dict[str, NamedStyle]:
         "time": {"number_format": TIME_FORMAT, "alignment": WRAP},
         "percent": {"number_format": "0.0%"},
         "percent bold": {"number_format": "0.0%", "font": Font(bold=True)},
+        "usd": {"number_format": USD_FORMAT},
+        "amount": {"number_format": AMOUNT_FORMAT},
+        "usd bold": {"number_format": USD_FORMAT, "font": Font(bold=True)},
         "legend": {"font": Font(bold=True), "alignment": Alignment(horizontal="right", vertical="center")},
         "country name": {"font": Font(italic=True), "alignment": CENTRED},
         "box": {"border": BOX, "alignment": CENTRED},
@@ -209,6 +215,7 @@ def _write_plan_summary(sheet: Sheet, summary: PlanSummary):
     sheet.append([sheet.cell(_("Activity × country pairs"), "bold"), summary.total])
     _write_status_shares(sheet, summary)
     _write_country_figures(sheet, summary)
+    _write_money(sheet, plan_money(table))
     _write_status_table(sheet, _("By priority level"), summary.by_priority)
     _write_status_table(sheet, _("By conservation unit, objective or section"), summary.by_group)
     _write_change(sheet, summary)
@@ -232,6 +239,37 @@ def _write_country_figures(sheet: Sheet, summary: PlanSummary):
     for figures in summary.by_country:
         sheet.append([figures.country.local_name, figures.country.code, figures.activities, figures.reported,
                       figures.carried_over, figures.no_information, figures.validated])
+
+
+def _write_money(sheet: Sheet, money: PlanMoney):
+    """Planned against mobilised: the plan's budgets (per country counted for each country; TBD not
+    known, never zero) and the funds the exported reports give."""
+    sheet.append([])
+    sheet.append([sheet.cell(_("Money planned and mobilised in this round"), "heading")])
+    sheet.append([_("Planned: the plan's budgets in USD, a budget printed “per country” or “per State” counted "
+                    "once for each country; budgets that print no amount (TBD) are counted as not known, never "
+                    "as zero. Mobilised: the funds the exported reports give, in USD at the round's rate. "
+                    "Amounts in a currency without a rate are listed apart.")])
+    sheet.append(sheet.header([_("Planned against mobilised"), _("ISO code"), _("Planned (USD)"),
+                               _("Budget not known (activities)"), _("Shared with other range states (USD)"),
+                               _("Mobilised (USD)"), _("Reports with funds"), _("Without a rate")]))
+    for country, figures in money.by_country:
+        _money_line(sheet, country.local_name, country.code, figures, shared=True)
+    _money_line(sheet, _("Whole plan"), "", money.plan, shared=False, bold=True)
+    sheet.append([])
+    sheet.append(sheet.header([_("Money by conservation unit, objective or section"), "", _("Planned (USD)"),
+                               _("Budget not known (activities)"), "", _("Mobilised (USD)"),
+                               _("Reports with funds"), _("Without a rate")]))
+    for label, figures in money.by_group.items():
+        _money_line(sheet, label, "", figures, shared=False)
+
+
+def _money_line(sheet: Sheet, label: str, code: str, money, *, shared: bool, bold: bool = False):
+    style = "usd bold" if bold else "usd"
+    without_rate = ", ".join(f"{amount:,.2f} {currency}" for currency, amount in sorted(money.no_rate_amounts.items()))
+    sheet.append([sheet.cell(label, "bold" if bold else "text"), code, sheet.cell(money.planned_usd, style),
+                  money.planned_unknown, sheet.cell(money.shared_usd, "usd") if shared else None,
+                  sheet.cell(money.mobilised_usd, style), money.reports, without_rate])
 
 
 def _write_status_table(sheet: Sheet, heading: str, rows: dict):
@@ -292,17 +330,22 @@ def _write_matrix(sheet: Sheet, table: PlanTable, scope: Scope):
     sheet.append(sheet.header([label for label, _width in MATRIX_COLUMNS] + [c.code for c in table.countries]))
     names = labels()
     for row in table.rows:
-        sheet.append(_activity_cells(sheet, row.activity, names)
+        sheet.append(_activity_cells(sheet, row, names)
                      + [_status_cell(sheet, cell, names) for cell in row.cells])
     last_column = get_column_letter(len(MATRIX_COLUMNS) + len(table.countries))
     ws.auto_filter.ref = f"A{MATRIX_HEADER_ROW}:{last_column}{MATRIX_HEADER_ROW + len(table.rows)}"
     ws.print_title_rows = f"4:{MATRIX_HEADER_ROW}"
 
 
-def _activity_cells(sheet: Sheet, activity: Activity, names: dict) -> list:
+def _activity_cells(sheet: Sheet, row, names: dict) -> list:
+    activity = row.activity
     values = (activity.code, activity.text, priority_label(activity, blank=True, names=names),
-              group_label(activity, titled=False), activity.actor, activity.timeline)
-    return [sheet.cell(value, "text") for value in values]
+              group_label(activity, titled=False), activity.actor, activity.timeline, activity.budget)
+    planned, mobilised = row_planned(row), row_mobilised(row)
+    # A budget that prints no amount stays an empty cell: unknown, never 0.
+    return [sheet.cell(value, "text") for value in values] + [
+        sheet.cell(None if planned.planned_unknown else planned.planned_usd, "usd"),
+        sheet.cell(mobilised.mobilised_usd if mobilised.reports else None, "usd")]
 
 
 def _status_cell(sheet: Sheet, pair: Pair | None, names: dict) -> Cell:
@@ -326,7 +369,7 @@ def _landscape_one_page_wide(ws):
 # Details -----------------------------------------------------------------------------------------
 
 DETAILS_STYLES = {"activity_text": "text", "narrative": "text", "obstacles": "text", "evidence": "text",
-                  "updated_at": "time"}
+                  "updated_at": "time", "funds_amount": "amount", "funds_usd": "amount"}
 
 
 def _write_details(sheet: Sheet, tables: ProgressTables):

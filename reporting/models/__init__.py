@@ -2,11 +2,12 @@
 
 Modules: ``people`` (profiles, assignments), ``rounds`` (rounds, country reports), ``progress`` (progress
 reports, evidence, history), ``money`` (the Secretariat's exchange rates per round), ``events`` (workflow
-events, reminder log); the published versions are ``reporting/published.py``. Import the models from here: ``from reporting.models import ProgressReport``.
+events, reminder log), ``export_jobs`` (background exports); the published versions are ``reporting/published.py``. Import the models from here: ``from reporting.models import ProgressReport``.
 """
 from ..published import PublishedEvidence, PublishedProgress, PublishedVersionQuerySet, sees_drafts
 from .base import USER
 from .events import ReminderLog, ReportEvent
+from .export_jobs import ExportJob, ExportJobQuerySet
 from .money import ExchangeRate
 from .people import Assignment, AssignmentQuerySet, Profile
 from .progress import (
@@ -18,7 +19,7 @@ from .rounds import DUE_BEFORE_OPENING, CountryReport, CountryReportQuerySet, Re
 
 __all__ = [
     "DUE_BEFORE_OPENING", "USER", "Assignment", "AssignmentQuerySet", "CountryReport", "CountryReportQuerySet",
-    "Evidence", "EvidenceQuerySet", "ExchangeRate", "Profile", "ProgressChange", "ProgressReport", "ProgressReportQuerySet",
+    "Evidence", "EvidenceQuerySet", "ExchangeRate", "ExportJob", "ExportJobQuerySet", "Profile", "ProgressChange", "ProgressReport", "ProgressReportQuerySet",
     "PublishedEvidence", "PublishedProgress", "PublishedVersionQuerySet", "ReminderLog", "ReportEvent",
     "ReportingRound", "ReportingRoundQuerySet", "evidence_upload_path", "sees_restricted_evidence", "sees_drafts",
 ]

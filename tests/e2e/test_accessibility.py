@@ -43,6 +43,7 @@ def page_list(ids: dict) -> list[tuple[str | None, str, str]]:
         ("focal-kz", "rounds", "/rounds/"),
         ("focal-kz", "account", "/account/"),
         ("focal-kz", "workbook upload", f"/rounds/{round}/KZ/workbook/upload/"),
+        ("focal-kz", "my exports", "/exports/mine/"),
         ("secretariat", "validation queue", "/validation/"),
         ("secretariat", "plan import", "/plan-import/"),
         ("secretariat", "rounds (Secretariat)", "/rounds/"),

@@ -277,11 +277,11 @@ def test_plan_dashboard_queries_do_not_grow_with_activities(client, reported, dj
     client.force_login(world["observer"])
     url = reverse("reporting:plan_dashboard", args=["test-plan"])
     # session, user; plan; its rounds, range states, country report states, the
-    # grouped pair counts, unit names, the trend
-    with django_assert_num_queries(9):
+    # grouped pair counts, unit names, the trend; the money: budgets, their countries, the funds
+    with django_assert_num_queries(12):
         client.get(url)
     add_reported_activities(world)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.context["dashboard"].overall.total == 45
 
@@ -293,11 +293,11 @@ def test_country_dashboard_queries_do_not_grow_with_activities(client, reported,
     client.force_login(world["observer"])
     url = reverse("reporting:country_dashboard", args=["QR"])
     # session, user; country; its rounds with its report's state; the grouped pair counts;
-    # reports said in the overdue rounds
-    with django_assert_num_queries(6):
+    # reports said in the overdue rounds; the money: budgets, their countries, the funds
+    with django_assert_num_queries(9):
         client.get(url)
     add_reported_activities(world)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.context["dashboard"].overdue[0].reported == 21
 

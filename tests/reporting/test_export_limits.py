@@ -77,4 +77,7 @@ def test_the_lists_offer_anonymous_visitors_export_links_once_a_plan_is_chosen(c
     page = client.get("/activities/", {"plan": "test-plan"}).content.decode()
     assert "/exports/progress.xlsx?" in page and "plan=test-plan" in page
     client.force_login(world["observer"])
-    assert "/exports/progress.xlsx?" in client.get("/progress/").content.decode()
+    # Every plan: prepared in the background (a form that starts the job), one plan still at once.
+    page = client.get("/progress/").content.decode()
+    assert 'action="/exports/jobs/?version=working"' in page and "/exports/progress.xlsx?" not in page
+    assert "/exports/progress.xlsx?" in client.get("/progress/", {"plan": "test-plan"}).content.decode()

@@ -30,7 +30,8 @@ CSV_URL = "/exports/progress.csv"
 API_XLSX, API_CSV, API_JSON = ("/api/v1/exports/progress.xlsx", "/api/v1/exports/progress.csv",
                                "/api/v1/exports/progress.json")
 HEADER_ROW = 5  # Matrix: title, legend, (blank), country names, header
-FIRST_COUNTRY_COLUMN = 7  # Matrix: code, activity, priority, unit/objective, actor, timeline, then countries
+FIRST_COUNTRY_COLUMN = 10  # Matrix: code, activity, priority, unit/objective, actor, timeline, budget as printed,
+# planned and mobilised in USD, then countries
 
 
 def record(round, activity, country, user, status, **values):
@@ -121,9 +122,10 @@ def details(book) -> list[dict]:
 def test_matrix_shows_each_status_in_its_legend_colour_and_grey_where_an_activity_does_not_apply(rounds):
     ws = matrix_sheet(export(rounds["secretariat"]))
     cells, key = matrix_cells(ws), legend(ws)
-    assert [ws.cell(HEADER_ROW, c).value for c in range(1, 9)] == [
-        "Code", "Activity", "Priority", "Conservation unit / objective", "Actor", "Timeline", "QR", "QZ"]
-    assert [ws.cell(4, c).value for c in (7, 8)] == ["Testland QR", "Testland QZ"]
+    assert [ws.cell(HEADER_ROW, c).value for c in range(1, 12)] == [
+        "Code", "Activity", "Priority", "Conservation unit / objective", "Actor", "Timeline", "Budget (as printed)",
+        "Planned (USD)", "Mobilised this round (USD)", "QR", "QZ"]
+    assert [ws.cell(4, c).value for c in (10, 11)] == ["Testland QR", "Testland QZ"]
     assert [ws.cell(row, 1).value for row in range(HEADER_ROW + 1, ws.max_row + 1)] == ["2.1", "2.2", "2.3"]
     assert [ws.cell(HEADER_ROW + 1, c).value for c in (2, 3, 4)] == [
         "Collaborate across borders", "High", "1) Western Tien Shan"]
@@ -170,7 +172,7 @@ def test_first_round_has_nothing_to_compare_with(rounds):
 def test_matrix_is_frozen_filtered_and_prints_landscape_one_page_wide(rounds):
     ws = matrix_sheet(export(rounds["secretariat"]))
     assert ws.freeze_panes == "B6"
-    assert ws.auto_filter.ref == "A5:H8"
+    assert ws.auto_filter.ref == "A5:K8"
     assert ws.page_setup.orientation == "landscape"
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
     assert ws.sheet_properties.pageSetUpPr.fitToPage
@@ -264,7 +266,7 @@ def test_country_filter_exports_that_country_only(rounds):
     ws = matrix_sheet(book)
     assert ws.cell(HEADER_ROW, FIRST_COUNTRY_COLUMN).value == "QZ"
     assert ws.cell(HEADER_ROW, FIRST_COUNTRY_COLUMN + 1).value is None
-    assert ws.auto_filter.ref == "A5:G8"
+    assert ws.auto_filter.ref == "A5:J8"
     assert {row["country"] for row in details(book)} == {"QZ"}
 
 
@@ -306,6 +308,7 @@ def test_details_list_each_report_with_public_evidence_only(rounds):
         "plan": "Test plan", "activity_code": "2.1", "activity_text": "Collaborate across borders",
         "country": "QZ", "country_name": "Testland QZ", "round": "2027 report", "status": "Completed",
         "narrative": "Patrols across the border — Қазақстан", "obstacles": None, "expected_year": 2027,
+        "funds_amount": None, "funds_currency": None, "funds_usd": None, "funds_source": None, "funds_funder": None,
         "evidence": "https://example.org/patrol-log\n"
                     f"https://tracker.example.org/evidence/{rounds['pdf'].pk}/download/",
         "updated_by": "focal-kz-t",
@@ -349,7 +352,8 @@ def test_json_has_the_details_rows(rounds):
             "updated_at")
         assert "\n".join(row.pop("evidence")) == (expected.pop("evidence") or "")
         # an empty text is an empty cell in the sheet
-        assert row == {name: "" if value is None and name != "expected_year" else value
+        assert row == {name: "" if value is None and name not in ("expected_year", "funds_amount", "funds_usd")
+                       else value
                        for name, value in expected.items()}
 
 
@@ -441,7 +445,8 @@ def test_lists_link_to_the_export_of_what_they_show(rounds, client):
     assert 'href="/exports/progress.xlsx?plan=test-plan&amp;priority_level=high"' in response.content.decode()
     client.force_login(rounds["observer"])  # anonymous visitors get no all-plans link (test_export_limits.py)
     response = client.get("/progress/", {"status": "completed", "page": "1"})
-    assert 'href="/exports/progress.csv?status=completed&amp;version=working"' in response.content.decode()
+    # Every plan: a background export (tests/reporting/test_export_jobs.py), with the same filters.
+    assert 'action="/exports/jobs/?status=completed&amp;version=working"' in response.content.decode()
 
 
 def test_country_page_exports_its_plan_round_country_and_filters(rounds, client):

@@ -225,8 +225,9 @@ def test_public_pages_keep_their_query_counts(corrected, client, django_assert_n
     world = corrected
     url = reverse("reporting:plan_dashboard", args=["test-plan"])
     client.get(url)
-    # session-less visitor: plan; rounds, range states, country report states, pair counts, units, trend
-    with django_assert_num_queries(7):
+    # session-less visitor: plan; rounds, range states, country report states, pair counts, units, trend;
+    # money: budgets, their countries, the funds
+    with django_assert_num_queries(10):
         client.get(url)
     print_url = reverse("reporting:national_report", args=[world["round"].pk, "QZ"])
     with django_assert_num_queries(9):

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from reporting import services, uploads
 from reporting.models import Evidence
 from reporting.services import ProgressInput
+from tests.object_storage import stored_bytes
 
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
@@ -200,3 +201,17 @@ def test_a_real_office_document_is_stored_whole(world, report):
     assert evidence.content_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     with evidence.file.open("rb") as stored:
         assert stored.read() == content
+
+
+def test_an_evidence_file_is_stored_where_the_settings_say_and_downloads_from_there(client, world, report):
+    """The local disk by default, the S3 bucket when CAMI_S3_BUCKET is set (scripts/test's second run);
+    the download streams it back from there."""
+    evidence = services.evidence_add(report=report, user=world["focal_kz"], title="Scan", visibility="public",
+                                     file=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan"))
+    name = evidence.file.name  # scan_<random>.pdf when the bucket already holds a scan.pdf (file_overwrite off)
+    assert name.startswith(f"evidence/round-{world['round'].pk}/QZ/scan") and name.endswith(".pdf")
+    assert stored_bytes(evidence.file.name) == b"%PDF-1.4 scan"
+    client.force_login(world["focal_kz"])
+    response = client.get(reverse("reporting:evidence_download", args=[evidence.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 scan"
+    assert response["Content-Disposition"] == 'attachment; filename="scan.pdf"'
