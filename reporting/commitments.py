@@ -34,8 +34,9 @@ class CommitmentActivity:
     counts: Counter = field(default_factory=Counter)
 
     @property
-    def cells(self) -> list[tuple[str, int]]:
-        return [(status, self.counts[status]) for status in STATUSES]
+    def cells(self) -> list[tuple[str, str, int]]:
+        """(status, its label, count) in the dashboards' order."""
+        return [(status, STATUS_LABELS[status], self.counts[status]) for status in STATUSES]
 
     @property
     def total(self) -> int:
@@ -50,9 +51,9 @@ class CommitmentItemPage:
     statuses: list[tuple[str, str]]
 
     @property
-    def totals(self) -> list[tuple[str, int]]:
+    def totals(self) -> list[tuple[str, str, int]]:
         totals = sum((row.counts for row in self.rows), Counter())
-        return [(status, totals[status]) for status in STATUSES]
+        return [(status, STATUS_LABELS[status], totals[status]) for status in STATUSES]
 
     @property
     def total(self) -> int:
