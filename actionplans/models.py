@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import normalise
+from .commitments import CommitmentItem, CommitmentScheme  # noqa: F401  (models of this app)
 
 
 class ActionPlanQuerySet(models.QuerySet):
@@ -329,6 +330,12 @@ class ActivityQuerySet(models.QuerySet):
         ).annotate(edition_is_current=~Exists(
             PlanEdition.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("edition__number"))))
 
+    def with_tags(self):
+        """Each activity's commitment tags with their schemes (``activity.tags.all()``): one query more."""
+        return self.prefetch_related(
+            Prefetch("tags", queryset=CommitmentItem.objects.select_related("scheme").order_by(
+                "scheme__slug", "sort_key", "code")))
+
     def in_document_order(self):
         return self.order_by("plan__slug", "edition__number", "position")
 
@@ -447,6 +454,10 @@ class Activity(models.Model):
     )
     editorial_note = models.TextField(
         _("editorial note"), blank=True, help_text=_("Where the tracker corrected the printed text, and why.")
+    )
+    tags = models.ManyToManyField(
+        CommitmentItem, blank=True, related_name="activities", verbose_name=_("commitments"),
+        help_text=_("The commitment items it serves: the CAMI PoW items it prints, and those the Secretariat enters."),
     )
 
     objects = ActivityQuerySet.as_manager()

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from actionplans.models import ActionPlan, Activity, Footnote, PlanEdition, PlanElement
+from actionplans.models import ActionPlan, Activity, CommitmentItem, Footnote, PlanEdition, PlanElement
 from actionplans.selectors import OutlineNode
 from cami.languages import language_codes, shown_language
 from cami.parsing import parse_int
@@ -16,6 +16,19 @@ class FootnoteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Footnote
         fields = ["number", "text"]
+
+
+class TagSerializer(serializers.ModelSerializer):
+    """A commitment item the activity serves: ``{scheme, code, title}`` (write it ``scheme:code`` in ``?tag=``)."""
+
+    scheme = serializers.CharField(source="scheme.slug", help_text="Scheme slug: cami-pow, cms, gbf, ...")
+    code = serializers.CharField(help_text="Item number as the scheme prints it, e.g. 19.2 or 4.")
+    title = serializers.CharField(help_text="Short title (in the language asked for where the tracker holds it); "
+                                            "the code where none is known.")
+
+    class Meta:
+        model = CommitmentItem
+        fields = ["scheme", "code", "title"]
 
 
 class EditionSerializer(serializers.ModelSerializer):
@@ -46,6 +59,8 @@ class ActivitySerializer(serializers.HyperlinkedModelSerializer):
     countries = serializers.SerializerMethodField(help_text="ISO codes of the countries it applies to.")
     cami_pow = serializers.ListField(child=serializers.CharField(), read_only=True)
     footnotes = FootnoteSerializer(many=True, read_only=True)
+    tags = TagSerializer(many=True, read_only=True, help_text="Commitment items it serves: the CAMI PoW items its "
+                                                               "cami_pow prints, and those the Secretariat enters.")
     html_url = serializers.SerializerMethodField(help_text="The activity's page.")
     text_language = serializers.SerializerMethodField(
         help_text="Language of `text`: the one asked for (`?lang=`, Accept-Language) where the tracker holds the "
@@ -59,7 +74,7 @@ class ActivitySerializer(serializers.HyperlinkedModelSerializer):
             "objective", "result",
             "conservation_unit", "priority", "priority_scale", "priority_level", "actor", "indicator",
             "timeline", "target_year", "budget", "budget_usd", "budget_basis", "cami_pow", "applicability",
-            "countries", "footnotes", "editorial_note",
+            "countries", "footnotes", "editorial_note", "tags",
         ]
 
     @extend_schema_field(EditionSerializer)

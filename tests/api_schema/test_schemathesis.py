@@ -59,8 +59,8 @@ MAX_EXAMPLES = int(os.environ.get("CAMI_SCHEMATHESIS_EXAMPLES", "15"))
 SEED = int(os.environ.get("CAMI_SCHEMATHESIS_SEED", "20260601"))
 CALLERS = ("anonymous", "focal_point", "secretariat")
 
-# Filters whose value names a stored row: schema-valid, and 400 when no such row exists.
-REFERENCE_FILTERS = {"plan", "edition", "country", "round", "activity"}
+# Filters whose value names a stored row (a tag: a commitment item): schema-valid, and 400 when no such row exists.
+REFERENCE_FILTERS = {"plan", "edition", "country", "round", "activity", "tag"}
 
 
 def _config(phase: str) -> SchemathesisConfig:

@@ -516,9 +516,9 @@ def test_progress_list_query_count_does_not_grow(client, world, django_assert_nu
     kz_report(world)
     client.force_login(world["observer"])
     url = reverse("reporting:progress_list")
-    # session, user; count; the filter form's plans, countries and rounds; page of reports,
+    # session, user; count; the filter form's plans, countries, rounds and commitment items; page of reports,
     # their visible evidence
-    with django_assert_num_queries(8) as first:
+    with django_assert_num_queries(9) as first:
         client.get(url)
     for n in range(20):
         activity = ActivityFactory(plan=world["plan"], result=None, section=world["everywhere"].section,
