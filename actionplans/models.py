@@ -319,11 +319,13 @@ class PlanElement(models.Model):
 
 
 class ActivityQuerySet(models.QuerySet):
+    def with_outline(self):
+        """What a row of a country's report shows: the plan, edition, outline and unit, no countries."""
+        return self.select_related("plan", "edition", "section", "theme", "objective", "result", "conservation_unit")
+
     def with_related(self):
         """Everything the lists, the API and the exports show, in a constant number of queries."""
-        return self.select_related(
-            "plan", "edition", "section", "theme", "objective", "result", "conservation_unit"
-        ).prefetch_related(
+        return self.with_outline().prefetch_related(
             Prefetch("countries", queryset=_country_model().objects.order_by("code")),
             "footnotes",
         ).annotate(edition_is_current=~Exists(
