@@ -323,13 +323,17 @@ class ActivityQuerySet(models.QuerySet):
         """What a row of a country's report shows: the plan, edition, outline and unit, no countries."""
         return self.select_related("plan", "edition", "section", "theme", "objective", "result", "conservation_unit")
 
+    def with_edition_flag(self):
+        """``edition_is_current`` on each row: no newer edition of its plan exists."""
+        return self.annotate(edition_is_current=~Exists(
+            PlanEdition.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("edition__number"))))
+
     def with_related(self):
         """Everything the lists, the API and the exports show, in a constant number of queries."""
-        return self.with_outline().prefetch_related(
+        return self.with_outline().with_edition_flag().prefetch_related(
             Prefetch("countries", queryset=_country_model().objects.order_by("code")),
             "footnotes",
-        ).annotate(edition_is_current=~Exists(
-            PlanEdition.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("edition__number"))))
+        )
 
     def in_document_order(self):
         return self.order_by("plan__slug", "edition__number", "position")
