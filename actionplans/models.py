@@ -495,7 +495,8 @@ class Activity(models.Model):
         ``priority_scale``; a plan that declares none keeps the rules of ``normalise``.
         """
         if scale_values is None:
-            scale_values = list(self.plan.priority_scale_values.filter(kind=self.kind)) if self.plan_id else []
+            # all(), filtered below: a plan whose values were prefetched (load_plans) is read without a query.
+            scale_values = list(self.plan.priority_scale_values.all()) if self.plan_id else []
         scale_values = [value for value in scale_values if value.kind == self.kind]
         if scale_values:
             self.priority_scale = scale_values[0].scale

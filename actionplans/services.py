@@ -6,17 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from modeltranslation.fields import TranslationField
 
 from cami.languages import ORIGINAL_LANGUAGE
 
-from .editions import edition_current_or_first
-from .models import ActionPlan, PlanImport
+from .models import ActionPlan, Activity, PlanImport
+from .plan_load import FixtureWriter
 from .plan_workbook import format as fmt
 from .plan_workbook.apply import EditionRequest, PlanChange, PlanImportError, PlanWriter
 from .plan_workbook.data import WorkbookError
@@ -64,49 +62,15 @@ def action_plan_load(*, slug: str, update: bool = False, directory: Path | None 
     if existed and not update:
         plan = ActionPlan.objects.get(slug=slug)
         return PlanLoadResult(slug, "already loaded", plan.activities.current().count(), [])
-    with transaction.atomic():
-        _load_fixture(directory / COUNTRIES_FIXTURE)
-        keys = _load_fixture(path, collect_keys_of="actionplans.activity")
+    with transaction.atomic(), translation.override(ORIGINAL_LANGUAGE):
+        # The fixtures hold the printed English texts: read with English active (a text given as ``text``
+        # lands in ``text_en``); a row already there keeps its translations, which fixtures never hold.
+        writer = FixtureWriter(slug)
+        writer.write(directory / COUNTRIES_FIXTURE)
+        keys = {row.key for row in writer.write(path) if isinstance(row, Activity)}
         plan = ActionPlan.objects.get(slug=slug)
         stale = sorted(set(plan.activities.current().values_list("key", flat=True)) - keys)
     return PlanLoadResult(slug, "updated" if existed else "loaded", plan.activities.current().count(), stale)
-
-
-def _load_fixture(path: Path, collect_keys_of: str = "") -> set[str]:
-    """Save every object of a fixture after validating it; return the keys of one model's rows.
-
-    The fixtures hold the printed English texts: read with English active (a text given as ``text``
-    lands in ``text_en``), and a row already there keeps its translations, which fixtures never hold.
-    """
-    keys: set[str] = set()
-    deferred = []
-    with path.open(encoding="utf-8") as stream, translation.override(ORIGINAL_LANGUAGE):
-        for item in serializers.deserialize("json", stream, handle_forward_references=True):
-            instance = item.object
-            if instance._meta.label_lower == "actionplans.activity" and instance.edition_id is None:
-                # Fixtures hold the plans as printed: their activities belong to the plan's current edition.
-                instance.edition = edition_current_or_first(instance.plan)
-            instance.full_clean(validate_unique=False, validate_constraints=False)
-            item.save(**_keeping_translations(instance))
-            if item.deferred_fields:
-                deferred.append(item)
-            if collect_keys_of and instance._meta.label_lower == collect_keys_of:
-                keys.add(instance.key)
-    for item in deferred:
-        item.save_deferred_fields()
-    return keys
-
-
-def _keeping_translations(instance) -> dict:
-    """Save arguments that leave the other languages' columns of a row already in the database alone.
-
-    Fixtures carry no primary keys: an instance has one when its natural key found the row."""
-    if instance.pk is None:
-        return {}
-    return {"update_fields": [
-        field.name for field in instance._meta.concrete_fields
-        if not field.primary_key and not (isinstance(field, TranslationField) and field.language != ORIGINAL_LANGUAGE)
-    ]}
 
 
 # --- Plan workbooks --------------------------------------------------------------------------------
