@@ -320,15 +320,21 @@ class PlanElement(models.Model):
 
 
 class ActivityQuerySet(models.QuerySet):
+    def with_outline(self):
+        """What a row of a country's report shows: the plan, edition, outline and unit, no countries."""
+        return self.select_related("plan", "edition", "section", "theme", "objective", "result", "conservation_unit")
+
+    def with_edition_flag(self):
+        """``edition_is_current`` on each row: no newer edition of its plan exists."""
+        return self.annotate(edition_is_current=~Exists(
+            PlanEdition.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("edition__number"))))
+
     def with_related(self):
         """Everything the lists, the API and the exports show, in a constant number of queries."""
-        return self.select_related(
-            "plan", "edition", "section", "theme", "objective", "result", "conservation_unit"
-        ).prefetch_related(
+        return self.with_outline().with_edition_flag().prefetch_related(
             Prefetch("countries", queryset=_country_model().objects.order_by("code")),
             "footnotes",
-        ).annotate(edition_is_current=~Exists(
-            PlanEdition.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("edition__number"))))
+        )
 
     def with_tags(self):
         """Each activity's commitment tags with their schemes (``activity.tags.all()``): one query more."""
@@ -500,7 +506,8 @@ class Activity(models.Model):
         ``priority_scale``; a plan that declares none keeps the rules of ``normalise``.
         """
         if scale_values is None:
-            scale_values = list(self.plan.priority_scale_values.filter(kind=self.kind)) if self.plan_id else []
+            # all(), filtered below: a plan whose values were prefetched (load_plans) is read without a query.
+            scale_values = list(self.plan.priority_scale_values.all()) if self.plan_id else []
         scale_values = [value for value in scale_values if value.kind == self.kind]
         if scale_values:
             self.priority_scale = scale_values[0].scale

@@ -18,6 +18,7 @@ from cami.languages import ORIGINAL_LANGUAGE
 from .commitments import cami_pow_codes, cami_pow_items_get_or_create
 from .editions import edition_current_or_first
 from .models import ActionPlan, Activity, PlanImport
+from .plan_load import FixtureWriter
 from .plan_workbook import format as fmt
 from .plan_workbook.apply import EditionRequest, PlanChange, PlanImportError, PlanWriter
 from .plan_workbook.data import WorkbookError
@@ -71,21 +72,29 @@ def action_plan_load(*, slug: str, update: bool = False, directory: Path | None 
             _load_commitments(directory, update=False)
             activity_tags_from_cami_pow(activities=plan.activities.current())
         return PlanLoadResult(slug, "already loaded", plan.activities.current().count(), [])
-    with transaction.atomic():
-        _load_fixture(directory / COUNTRIES_FIXTURE)
-        _load_commitments(directory, update=update)
-        keys = _load_fixture(path, collect_keys_of="actionplans.activity")
+    with transaction.atomic(), translation.override(ORIGINAL_LANGUAGE):
+        # The fixtures hold the printed English texts: read with English active (a text given as ``text``
+        # lands in ``text_en``); a row already there keeps its translations, which fixtures never hold.
+        writer = FixtureWriter(slug)
+        writer.write(directory / COUNTRIES_FIXTURE)
+        _load_commitments(directory, update=update, writer=writer)
+        keys = {row.key for row in writer.write(path) if isinstance(row, Activity)}
         plan = ActionPlan.objects.get(slug=slug)
         activity_tags_from_cami_pow(activities=plan.activities.current())
         stale = sorted(set(plan.activities.current().values_list("key", flat=True)) - keys)
     return PlanLoadResult(slug, "updated" if existed else "loaded", plan.activities.current().count(), stale)
 
 
-def _load_commitments(directory: Path, *, update: bool):
+def _load_commitments(directory: Path, *, update: bool, writer: FixtureWriter | None = None):
     """The schemes and GBF targets: rows already there are left as they are (an admin's correction kept)
-    unless ``update``, as for the plans."""
-    if (directory / COMMITMENTS_FIXTURE).exists():
-        _load_fixture(directory / COMMITMENTS_FIXTURE, keep_existing=not update)
+    unless ``update``, as for the plans, which refreshes them in bulk with the plan's ``writer``."""
+    path = directory / COMMITMENTS_FIXTURE
+    if not path.exists():
+        return
+    if update and writer is not None:
+        writer.write(path)
+    else:
+        _load_fixture(path, keep_existing=not update)
 
 
 def activity_tags_from_cami_pow(*, activities) -> int:

@@ -177,7 +177,9 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
         reports = reports.select_related("published")  # to mark what changed since the last validation
     filterset = _country_filterset(
         round=round, country=country, user=user, data=data, country_report=country_report,
-        activities=Activity.objects.with_related().prefetch_related(
+        # Not with_related(): the rows show no range states, and their ~7 Country instances a row were a
+        # third of the page's time on the Argali plan (issue #11).
+        activities=Activity.objects.with_outline().prefetch_related(
             Prefetch("progress_reports", queryset=reports, to_attr="reports")))
     applicable = filterset.queryset
     activities = list(filterset.qs)

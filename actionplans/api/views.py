@@ -4,7 +4,7 @@ from rest_framework.response import Response
 
 from actionplans.filtersets import ActivityFilterSet
 from actionplans.models import ActionPlan
-from actionplans.selectors import action_plan_list, action_plan_outline, activity_queryset
+from actionplans.selectors import action_plan_list, action_plan_outline, activity_api_queryset
 
 from .serializers import ActionPlanDetailSerializer, ActionPlanSerializer, ActivitySerializer
 
@@ -59,7 +59,7 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ActivityFilterSet
 
     def get_queryset(self):
-        return activity_queryset().with_tags()
+        return activity_api_queryset().with_tags()
 
     def filter_queryset(self, queryset):
         # The filters pick a list's rows; a detail is found by id in every edition.

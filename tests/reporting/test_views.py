@@ -188,6 +188,25 @@ def test_each_rows_controls_are_named_for_its_activity(client, world):
     assert f'>Save<span class="visually-hidden"> {name}</span></button>' in html
 
 
+@pytest.mark.parametrize("language, labels", [
+    ("en", ["Not started", "In progress", "Completed", "Ongoing (recurring)", "Not applicable for this country"]),
+    ("ru", ["Не начато", "Выполняется", "Завершено", "Осуществляется постоянно", "Неприменимо к этой стране"]),
+])
+def test_each_row_offers_every_status_in_the_page_language_with_its_own_selected(client, world, language, labels):
+    kz_report(world, status="in_progress")
+    client.force_login(world["focal_kz"])
+    client.cookies["django_language"] = language
+    html = client.get(country_url(world), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    values = ["not_started", "in_progress", "completed", "ongoing", "not_applicable"]
+    reported = "".join(f'<option value="{value}"{" selected" if value == "in_progress" else ""}>{label}</option>'
+                       for value, label in zip(values, labels))
+    unreported = "".join(f'<option value="{value}">{label}</option>' for value, label in zip(values, labels))
+    select = '<select id="status-{pk}" name="status-{pk}">\n            {blank}\n            {options}\n          </select>'
+    assert select.format(pk=world["everywhere"].pk, blank="", options=reported) in html
+    blank = f'<option value="">{"Нет информации" if language == "ru" else "No information"}</option>'
+    assert select.format(pk=world["in_unit"].pk, blank=blank, options=unreported) in html
+
+
 # --- Evidence ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("role", ROLES)
@@ -495,11 +514,11 @@ def test_history_is_shown_in_words(client, world):
 def test_country_report_query_count_does_not_grow(client, world, django_assert_num_queries):
     kz_report(world)
     client.force_login(world["focal_kz"])
-    # session, user; round, country, range state; country report; units; activities, their
-    # countries and footnotes, their reports; the user's drafting scope (assignments, handed
-    # activities, editable ids); activity and reported counts; may-submit check; the Secretariat's
-    # comments on single activities at the last return
-    with django_assert_num_queries(18) as first:
+    # session, user; round, country, range state; country report; units; activities and their
+    # reports (no countries nor footnotes: the rows show neither); the user's drafting scope
+    # (assignments, handed activities, editable ids); activity and reported counts; may-submit check;
+    # the Secretariat's comments on single activities at the last return
+    with django_assert_num_queries(16) as first:
         client.get(country_url(world))
     for n in range(20):
         activity = ActivityFactory(plan=world["plan"], result=None, section=world["everywhere"].section,
