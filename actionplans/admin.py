@@ -5,7 +5,11 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from cami.languages import localized
 
-from .models import ActionPlan, Activity, Footnote, PlanEdition, PlanElement, PlanImport, PriorityScaleValue
+from .models import (
+    ActionPlan, Activity, CommitmentItem, CommitmentScheme, Footnote, PlanEdition, PlanElement, PlanImport,
+    PriorityScaleValue,
+)
+from .services import activity_tags_from_cami_pow
 
 
 # Plan texts are entered in each language side by side (text [en], text [ru]): TranslationAdmin puts each
@@ -132,7 +136,7 @@ class ActivityAdmin(TranslationAdmin):
     search_fields = ["code", "key", *localized("text", "actor", "indicator")]
     autocomplete_fields = [
         "section", "theme", "objective", "result", "conservation_unit", "countries", "footnotes",
-        "linked_activities", "linked_elements",
+        "linked_activities", "linked_elements", "tags",
     ]
     readonly_fields = ["edition", "continues", "priority_level", "target_year", "budget_usd", "budget_basis"]
     ordering = ["plan__slug", "edition__number", "position"]
@@ -149,11 +153,44 @@ class ActivityAdmin(TranslationAdmin):
         ]}),
         (_("Read from the printed text"), {"fields": ["priority_level", "target_year", "budget_usd", "budget_basis"]}),
         (_("Links"), {"fields": ["countries", "footnotes", "linked_activities", "linked_elements"]}),
+        (_("Commitments"), {"fields": ["tags"], "description": _(
+            "The CAMI PoW items its CAMI Programme of Work prints are added on saving; tag it with other items "
+            "(GBF targets, CMS Resolutions and Decisions) here.")}),
     ]
 
     @admin.display(description=_("text"))
     def short_text(self, activity):
         return Truncator(activity.text).words(15)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The PoW items the corrected cami_pow prints follow the edit, as the values read from the text do.
+        activity_tags_from_cami_pow(activities=Activity.objects.filter(pk=form.instance.pk))
+
+
+class CommitmentItemInline(TranslationTabularInline):
+    model = CommitmentItem
+    extra = 1
+    fields = ["code", "title"]
+    ordering = ["sort_key", "code"]
+
+
+@admin.register(CommitmentScheme)
+class CommitmentSchemeAdmin(TranslationAdmin):
+    """The schemes and their items: the Secretariat enters CMS Resolutions and Decisions here."""
+
+    list_display = ["title", "slug"]
+    search_fields = ["slug", *localized("title")]
+    inlines = [CommitmentItemInline]
+
+
+@admin.register(CommitmentItem)
+class CommitmentItemAdmin(TranslationAdmin):
+    list_display = ["code", "title", "scheme"]
+    list_filter = ["scheme"]
+    list_select_related = ["scheme"]
+    search_fields = ["code", "scheme__slug", *localized("title")]
+    ordering = ["scheme__slug", "sort_key", "code"]
 
 
 @admin.register(Footnote)

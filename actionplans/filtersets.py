@@ -2,13 +2,16 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from cami.filters import WholeNumberFilter
 from cami.languages import any_language_contains
 from conservation_units.models import Country
 
+from .commitments import CommitmentItem, tags_split, validate_tags
 from .editions import edition_lookup
 from .models import ActionPlan, Activity
 
@@ -26,6 +29,60 @@ class EditionField(forms.CharField):
 
 class EditionFilter(django_filters.CharFilter):
     field_class = EditionField
+
+
+def tag_choices():
+    """Every item, grouped by scheme, for the pages' select; a callable, so only a page that shows the
+    select reads them (one query), never the API."""
+    groups: dict = {}
+    for item in CommitmentItem.objects.select_related("scheme").order_by("scheme__slug", "sort_key", "code"):
+        groups.setdefault(item.scheme.title, []).append((item.tag, item.label))
+    return list(groups.items())
+
+
+class TagField(forms.MultipleChoiceField):
+    """``scheme:code`` values (repeated, or several in one separated by ``;`` or ``,``), cleaned to the items
+    they name; a value that names none is refused with a sentence naming it (400 in the API)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", tag_choices)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        return [tag for text in super().to_python(value) for tag in tags_split(text)]
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        for tag in value:
+            ProhibitNullCharactersValidator()(tag)  # PostgreSQL refuses them in a query: a 400, never a 500
+
+    def clean(self, value):
+        values = self.to_python(value)
+        self.validate(values)
+        return validate_tags(values) if values else []
+
+
+TAG_HELP = _("A commitment item as scheme:code, e.g. cami-pow:19.2 or gbf:4; repeat it for activities with any of "
+             "the items.")
+
+
+# No pattern: whether a value names an item only the database knows (a 400 naming it otherwise).
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "description": str(TAG_HELP)})
+class TagFilter(django_filters.Filter):
+    """Rows whose activity is tagged with any of the items (``activity``: the path to the activity's id)."""
+
+    field_class = TagField
+
+    def __init__(self, *args, activity="pk", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.activity = activity
+
+    def filter(self, queryset, items):
+        if not items:
+            return queryset
+        tagged = Activity.tags.through.objects.filter(activity_id=OuterRef(self.activity), commitmentitem__in=items)
+        return queryset.filter(Exists(tagged))
 
 
 class ActivityFilterSet(django_filters.FilterSet):
@@ -67,12 +124,13 @@ class ActivityFilterSet(django_filters.FilterSet):
         method="filter_search", label=_("Search"),
         help_text=_("Words in the code, text, actor or indicator, in English or a translation."),
     )
+    tag = TagFilter(label=_("Commitment"), help_text=TAG_HELP)
 
     class Meta:
         model = Activity
         fields = [
             "plan", "plan_id", "edition", "country", "country_id", "kind", "conservation_unit", "priority_level",
-            "section", "theme", "objective", "result", "target_year_min", "target_year_max", "search",
+            "section", "theme", "objective", "result", "target_year_min", "target_year_max", "search", "tag",
         ]
 
     def __init__(self, *args, every_edition: bool = False, **kwargs):

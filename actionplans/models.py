@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import normalise
+from .commitments import CommitmentItem, CommitmentScheme  # noqa: F401  (models of this app)
 
 
 class ActionPlanQuerySet(models.QuerySet):
@@ -319,15 +320,27 @@ class PlanElement(models.Model):
 
 
 class ActivityQuerySet(models.QuerySet):
+    def with_outline(self):
+        """What a row of a country's report shows: the plan, edition, outline and unit, no countries."""
+        return self.select_related("plan", "edition", "section", "theme", "objective", "result", "conservation_unit")
+
+    def with_edition_flag(self):
+        """``edition_is_current`` on each row: no newer edition of its plan exists."""
+        return self.annotate(edition_is_current=~Exists(
+            PlanEdition.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("edition__number"))))
+
     def with_related(self):
         """Everything the lists, the API and the exports show, in a constant number of queries."""
-        return self.select_related(
-            "plan", "edition", "section", "theme", "objective", "result", "conservation_unit"
-        ).prefetch_related(
+        return self.with_outline().with_edition_flag().prefetch_related(
             Prefetch("countries", queryset=_country_model().objects.order_by("code")),
             "footnotes",
-        ).annotate(edition_is_current=~Exists(
-            PlanEdition.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("edition__number"))))
+        )
+
+    def with_tags(self):
+        """Each activity's commitment tags with their schemes (``activity.tags.all()``): one query more."""
+        return self.prefetch_related(
+            Prefetch("tags", queryset=CommitmentItem.objects.select_related("scheme").order_by(
+                "scheme__slug", "sort_key", "code")))
 
     def in_document_order(self):
         return self.order_by("plan__slug", "edition__number", "position")
@@ -448,6 +461,10 @@ class Activity(models.Model):
     editorial_note = models.TextField(
         _("editorial note"), blank=True, help_text=_("Where the tracker corrected the printed text, and why.")
     )
+    tags = models.ManyToManyField(
+        CommitmentItem, blank=True, related_name="activities", verbose_name=_("commitments"),
+        help_text=_("The commitment items it serves: the CAMI PoW items it prints, and those the Secretariat enters."),
+    )
 
     objects = ActivityQuerySet.as_manager()
 
@@ -489,7 +506,8 @@ class Activity(models.Model):
         ``priority_scale``; a plan that declares none keeps the rules of ``normalise``.
         """
         if scale_values is None:
-            scale_values = list(self.plan.priority_scale_values.filter(kind=self.kind)) if self.plan_id else []
+            # all(), filtered below: a plan whose values were prefetched (load_plans) is read without a query.
+            scale_values = list(self.plan.priority_scale_values.all()) if self.plan_id else []
         scale_values = [value for value in scale_values if value.kind == self.kind]
         if scale_values:
             self.priority_scale = scale_values[0].scale

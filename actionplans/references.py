@@ -75,6 +75,9 @@ def _code_range(first: str, last: str) -> list[str]:
     return [f"{prefix}.{number}" if prefix else str(number) for number in range(int(low), int(high) + 1)]
 
 
+code_range = _code_range  # the CAMI PoW ranges ("5.6–5.11") read the same way (actionplans.commitments)
+
+
 def _unique(references: list[Reference]) -> list[Reference]:
     seen, kept = set(), []
     for ref in references:

@@ -17,6 +17,22 @@ def activity_queryset():
     return Activity.objects.with_related().in_document_order()
 
 
+def activity_api_queryset():
+    """The API's activities: with_related() but the range states, which a page of the API reads as codes
+    (activity_country_codes) rather than as a Country instance each (863 on a page of 100, issue #11)."""
+    return Activity.objects.with_outline().with_edition_flag().prefetch_related("footnotes").in_document_order()
+
+
+def activity_country_codes(activity_ids) -> dict[int, list[str]]:
+    """The ISO codes of the countries each activity applies to, in code order: one query for a whole page."""
+    codes: dict[int, list[str]] = {}
+    rows = Activity.countries.through.objects.filter(activity_id__in=activity_ids).order_by(
+        "country__code").values_list("activity_id", "country__code")
+    for activity_id, code in rows:
+        codes.setdefault(activity_id, []).append(code)
+    return codes
+
+
 def activity_filterset(*, data=None) -> ActivityFilterSet:
     """The activity list filtered as a page or API request asks; ``.qs`` holds the rows."""
     return ActivityFilterSet(data=data, queryset=activity_queryset())

@@ -15,15 +15,20 @@ from modeltranslation.fields import TranslationField
 
 from cami.languages import ORIGINAL_LANGUAGE
 
+from .commitments import cami_pow_codes, cami_pow_items_get_or_create
 from .editions import edition_current_or_first
-from .models import ActionPlan, PlanImport
+from .models import ActionPlan, Activity, PlanImport
+from .plan_load import FixtureWriter
 from .plan_workbook import format as fmt
 from .plan_workbook.apply import EditionRequest, PlanChange, PlanImportError, PlanWriter
 from .plan_workbook.data import WorkbookError
 from .plan_workbook.diff import EditionDiff, plan_edition_diff
 from .plan_workbook.read import plan_workbook_read
+from .plan_workbook.tags import WorkbookTags
 
 COUNTRIES_FIXTURE = "countries.json"
+# The commitment schemes and the GBF targets (written by build_plan_fixtures, like the plans).
+COMMITMENTS_FIXTURE = "commitments.json"
 
 
 @dataclass
@@ -63,16 +68,53 @@ def action_plan_load(*, slug: str, update: bool = False, directory: Path | None 
                                 "workbook (import_plan), not with --update.") % {"slug": slug})
     if existed and not update:
         plan = ActionPlan.objects.get(slug=slug)
+        with transaction.atomic():  # a database loaded before commitments were data gets them now
+            _load_commitments(directory, update=False)
+            activity_tags_from_cami_pow(activities=plan.activities.current())
         return PlanLoadResult(slug, "already loaded", plan.activities.current().count(), [])
-    with transaction.atomic():
-        _load_fixture(directory / COUNTRIES_FIXTURE)
-        keys = _load_fixture(path, collect_keys_of="actionplans.activity")
+    with transaction.atomic(), translation.override(ORIGINAL_LANGUAGE):
+        # The fixtures hold the printed English texts: read with English active (a text given as ``text``
+        # lands in ``text_en``); a row already there keeps its translations, which fixtures never hold.
+        writer = FixtureWriter(slug)
+        writer.write(directory / COUNTRIES_FIXTURE)
+        _load_commitments(directory, update=update, writer=writer)
+        keys = {row.key for row in writer.write(path) if isinstance(row, Activity)}
         plan = ActionPlan.objects.get(slug=slug)
+        activity_tags_from_cami_pow(activities=plan.activities.current())
         stale = sorted(set(plan.activities.current().values_list("key", flat=True)) - keys)
     return PlanLoadResult(slug, "updated" if existed else "loaded", plan.activities.current().count(), stale)
 
 
-def _load_fixture(path: Path, collect_keys_of: str = "") -> set[str]:
+def _load_commitments(directory: Path, *, update: bool, writer: FixtureWriter | None = None):
+    """The schemes and GBF targets: rows already there are left as they are (an admin's correction kept)
+    unless ``update``, as for the plans, which refreshes them in bulk with the plan's ``writer``."""
+    path = directory / COMMITMENTS_FIXTURE
+    if not path.exists():
+        return
+    if update and writer is not None:
+        writer.write(path)
+    else:
+        _load_fixture(path, keep_existing=not update)
+
+
+def activity_tags_from_cami_pow(*, activities) -> int:
+    """Tag each activity with the CAMI PoW items its ``cami_pow`` prints (``commitments.cami_pow_codes``),
+    creating the items as needed. Tags already there, and those of other schemes, are left alone: a second
+    run adds nothing. Returns the number of tags added; a constant number of queries."""
+    printed = {pk: cami_pow_codes(codes) for pk, codes in activities.values_list("pk", "cami_pow")}
+    items = cami_pow_items_get_or_create([code for codes in printed.values() for code in codes])
+    if not items:
+        return 0
+    through = Activity.tags.through
+    present = set(through.objects.filter(activity_id__in=list(printed), commitmentitem__in=list(items.values()))
+                  .values_list("activity_id", "commitmentitem_id"))
+    new = [through(activity_id=pk, commitmentitem_id=items[code].pk) for pk, codes in printed.items()
+           for code in codes if (pk, items[code].pk) not in present]
+    through.objects.bulk_create(new, batch_size=500)
+    return len(new)
+
+
+def _load_fixture(path: Path, collect_keys_of: str = "", keep_existing: bool = False) -> set[str]:
     """Save every object of a fixture after validating it; return the keys of one model's rows.
 
     The fixtures hold the printed English texts: read with English active (a text given as ``text``
@@ -86,6 +128,8 @@ def _load_fixture(path: Path, collect_keys_of: str = "") -> set[str]:
             if instance._meta.label_lower == "actionplans.activity" and instance.edition_id is None:
                 # Fixtures hold the plans as printed: their activities belong to the plan's current edition.
                 instance.edition = edition_current_or_first(instance.plan)
+            if keep_existing and instance.pk is not None:
+                continue
             instance.full_clean(validate_unique=False, validate_constraints=False)
             item.save(**_keeping_translations(instance))
             if item.deferred_fields:
@@ -120,6 +164,8 @@ def action_plan_preview(*, source, expected_slug: str | None = None, new_edition
     read = plan_workbook_read(source, expected_slug=expected_slug)
     if read.errors:
         raise PlanImportError(read.errors)
+    if tag_errors := WorkbookTags(read.data).errors():
+        raise PlanImportError(tag_errors)
     plan = ActionPlan.objects.filter(slug=read.data.fields["slug"]).first()
     if plan is None:
         return None

@@ -6,7 +6,7 @@ timeline's target year, the budget's amount, priorities) stay in English only: t
 """
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ActionPlan, Activity, Footnote, PlanElement
+from .models import ActionPlan, Activity, CommitmentItem, CommitmentScheme, Footnote, PlanElement
 
 
 @register(ActionPlan)
@@ -30,3 +30,15 @@ class ActivityTranslationOptions(TranslationOptions):
 @register(Footnote)
 class FootnoteTranslationOptions(TranslationOptions):
     fields = ("text",)
+
+
+@register(CommitmentScheme)
+class CommitmentSchemeTranslationOptions(TranslationOptions):
+    fields = ("title", "description")
+    required_languages = {"en": ("title",)}
+
+
+@register(CommitmentItem)
+class CommitmentItemTranslationOptions(TranslationOptions):
+    fields = ("title",)
+    required_languages = {"en": ("title",)}

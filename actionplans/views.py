@@ -64,7 +64,7 @@ class ActivityDetailView(DetailView):
     context_object_name = "activity"
 
     def get_queryset(self):
-        return activity_detail_queryset()
+        return activity_detail_queryset().with_tags()  # its commitments: the report pages do not show them
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(outline_path=outline_path(self.object.parent), **kwargs)

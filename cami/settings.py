@@ -60,6 +60,11 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "cami.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses every page and API answer (static files come precompressed from WhiteNoise above, which
+    # answers them before this runs). Above every middleware that reads or writes the body, as Django's
+    # middleware ordering asks; its Heal-the-Breach padding (up to 100 random bytes in the gzip header,
+    # Django 4.2+) and the masked CSRF token are the BREACH mitigations Django documents.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

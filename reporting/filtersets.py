@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.filtersets import ActivityFilterSet
+from actionplans.filtersets import TAG_HELP, ActivityFilterSet, TagFilter
 from actionplans.models import ActionPlan, Activity
 from cami.filters import WholeNumberFilter
 from cami.languages import any_language_contains
@@ -61,10 +61,11 @@ class ProgressReportFilterSet(django_filters.FilterSet):
     )
     search = django_filters.CharFilter(method="filter_search", label=_("Search"),
                                        help_text=_("Words in the activity code or text, the narrative or obstacles."))
+    tag = TagFilter(activity="activity_id", label=_("Commitment"), help_text=TAG_HELP)
 
     class Meta:
         model = ProgressReport
-        fields = ["plan", "country", "round", "status", "state", "activity", "updated_since", "search"]
+        fields = ["plan", "country", "round", "status", "state", "activity", "updated_since", "search", "tag"]
 
     def filter_seen(self, queryset, name, value):
         """``name`` is the field: status (a list of values) or updated_at (since a date-time)."""
@@ -95,7 +96,7 @@ class ExportProgressFilterSet(ProgressReportFilterSet):
     """The progress filters of an export: those of the progress list, read over activity × country pairs,
     so a status may also be "No information". ``plan`` and ``country`` are the activity filters'."""
 
-    plan = country = None  # the activity filters (actionplans.filtersets.ActivityFilterSet) read these
+    plan = country = tag = None  # the activity filters (actionplans.filtersets.ActivityFilterSet) read these
     round = django_filters.ModelChoiceFilter(
         field_name="country_report__round", queryset=ReportingRound.objects.select_related("plan"),
         label=_("Round"), help_text=_("Round id."),
@@ -159,7 +160,7 @@ class CountryActivityFilterSet(ActivityFilterSet):
         super().__init__(*args, every_edition=True, **kwargs)
         self.country_report, self.user = country_report, user
         for name in ("plan", "plan_id", "edition", "country", "country_id", "kind", "theme", "target_year_min",
-                     "target_year_max"):
+                     "target_year_max", "tag"):
             self.filters.pop(name, None)
         # The country's units by name rather than a bare number to type.
         self.filters["conservation_unit"] = django_filters.ChoiceFilter(

@@ -20,6 +20,7 @@ from . import permissions, rules
 from .money import FundsSource
 from .filtersets import CountryActivityFilterSet, ProgressReportFilterSet
 from .models import (
+    ActivityComment,
     Assignment,
     CountryReport,
     Evidence,
@@ -176,7 +177,9 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
         reports = reports.select_related("published")  # to mark what changed since the last validation
     filterset = _country_filterset(
         round=round, country=country, user=user, data=data, country_report=country_report,
-        activities=Activity.objects.with_related().prefetch_related(
+        # Not with_related(): the rows show no range states, and their ~7 Country instances a row were a
+        # third of the page's time on the Argali plan (issue #11).
+        activities=Activity.objects.with_outline().prefetch_related(
             Prefetch("progress_reports", queryset=reports, to_attr="reports")))
     applicable = filterset.queryset
     activities = list(filterset.qs)
@@ -188,6 +191,7 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
         mark_changes_since_validation([activity.report for activity in activities if activity.report],
                                       validated_before=country_report is not None and country_report.state in (
                                           VALIDATED, CountryReport.State.REOPENED))
+    _mark_return_notes(activities, None if reports.reads_published else country_report)
     access = permissions.editing_access(user, round=round, country=country, country_report=country_report)
     editable = set(applicable.filter(access.scope).values_list("pk", flat=True)) if access.scope is not None else set()
     total = Activity.objects.of_round(round).filter(countries=country).count()
@@ -195,6 +199,20 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
                               activity__countries=country).count() if country_report else 0
     return CountryReportPage(round, country, country_report, filterset, activities, editable, total, reported,
                              access.why_locked)
+
+
+def _mark_return_notes(activities: list, country_report: CountryReport | None):
+    """``activity.return_note``: the Secretariat's comment on the activity at the report's last return, while
+    the country has not changed that activity since (one query)."""
+    notes = {}
+    if country_report is not None and country_report.state != VALIDATED:
+        notes = {activity_id: (comment, at) for activity_id, comment, at in ActivityComment.objects.filter(
+            event=ReportEvent.objects.filter(country_report=country_report, action=ReportEvent.Action.RETURNED)
+            .order_by("-at", "-id").values("pk")[:1]).values_list("activity_id", "comment", "event__at")}
+    for activity in activities:
+        comment, at = notes.get(activity.pk, (None, None))
+        changed_since = activity.report is not None and activity.report.updated_at > at if comment else False
+        activity.return_note = comment if comment and not changed_since else None
 
 
 def report_filter_query(data) -> str:
@@ -343,11 +361,17 @@ def reported_count(published: bool = False) -> Coalesce:
 
 
 def validation_queue():
-    """Submitted country reports, the soonest due first (the page shows them 25 at a time)."""
+    """Submitted country reports, the soonest due first (the page shows them 25 at a time), each with when
+    it was last submitted and how many of its activities are reported, of how many."""
+    submitted = ReportEvent.objects.filter(country_report=OuterRef("pk"), action=ReportEvent.Action.SUBMITTED)
+    activities = (Activity.objects.filter(edition_id=OuterRef("round__edition_id"), countries=OuterRef("country_id"))
+                  .order_by().values("edition_id").annotate(n=Count("pk")).values("n"))
     return (
         CountryReport.objects.filter(state=CountryReport.State.SUBMITTED)
         .select_related("round__plan", "country")
-        .annotate(reported=reported_count(), validated_before=CountryReport.objects.published())
+        .annotate(reported=reported_count(), validated_before=CountryReport.objects.published(),
+                  submitted_at=Subquery(submitted.order_by("-at", "-id").values("at")[:1]),
+                  activity_total=Coalesce(Subquery(activities, output_field=IntegerField()), Value(0)))
         .order_by("round__due_on", "country__name", "pk")
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import account_views, dashboard_views, export_job_views, export_views, views, workbook_views
+from . import account_views, commitment_views, dashboard_views, export_job_views, export_views, views, workbook_views
 
 
 class CountryCodeConverter:
@@ -51,6 +51,10 @@ urlpatterns = [
          name="plan_dashboard_rows"),
     path("dashboards/countries/<iso:country_code>/", dashboard_views.CountryDashboardView.as_view(),
          name="country_dashboard"),
+    path("commitments/", commitment_views.CommitmentListView.as_view(), name="commitment_list"),
+    # path: an item's code may hold anything but nothing is lost (CMS "11.24 (Rev.COP13)").
+    path("commitments/<slug:scheme>/<path:code>/", commitment_views.CommitmentItemView.as_view(),
+         name="commitment_item"),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
     path("exports/progress.xlsx", export_views.export_xlsx, name="export_xlsx"),

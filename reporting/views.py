@@ -136,7 +136,15 @@ class CountryReportView(View):
             "filter_query": selectors.report_filter_query(self.request.GET),
             "can_submit": permissions.why_cannot_submit(self.request.user, country_report=page.country_report) is None
             if page.country_report else False,
+            "can_return": _can_return(self.request.user, page), "comment_max_chars": rules.COMMENT_MAX_CHARS,
         }
+
+
+def _can_return(user, page) -> bool:
+    """The Secretariat may return this submitted report now: the rows then offer a comment each."""
+    report = page.country_report
+    return (report is not None and report.state == CountryReport.State.SUBMITTED and page.round.is_open
+            and permissions.why_cannot_validate(user, country_report=report) is None)
 
 
 def _posted_version(request, activity) -> int | None:
@@ -293,7 +301,8 @@ def _workflow_action(action):
         try:
             if action == "return":
                 comment = _return_comment(request, country_report)
-                services.country_report_return(country_report=country_report, user=request.user, comment=comment)
+                services.country_report_return(country_report=country_report, user=request.user, comment=comment,
+                                               activity_comments=_activity_comments(request.POST))
             else:
                 getattr(services, f"country_report_{action}")(country_report=country_report, user=request.user)
         except ValidationError as error:
@@ -322,6 +331,13 @@ def _return_comment(request, country_report) -> str:
             raise PermissionDenied(reason)
         raise ValidationError({"comment": form.errors["comment"]})
     return comment
+
+
+def _activity_comments(data) -> dict[int, str]:
+    """The comments typed on the rows of the country report (``comment-<activity id>``)."""
+    prefix = "comment-"
+    return {int(name[len(prefix):]): value for name, value in data.items()
+            if name.startswith(prefix) and name[len(prefix):].isdigit()}
 
 
 withdraw = _workflow_action("withdraw")

@@ -135,7 +135,8 @@ def test_every_page_type_in_russian_has_no_english_interface_string(site):
             "/", "/plans/argali/", "/activities/?plan=argali", f"/activities/{activity}/", "/home/",
             f"/rounds/{round}/KZ/", f"/rounds/{round}/KZ/activities/{activity}/", f"/rounds/{round}/KZ/submit/",
             "/dashboards/plans/argali/", "/dashboards/countries/KZ/", f"/rounds/{round}/KZ/print/", "/progress/",
-            "/rounds/", "/account/", f"/rounds/{round}/KZ/workbook/upload/", "/exports/mine/",
+            "/rounds/", "/account/", f"/rounds/{round}/KZ/workbook/upload/", "/exports/mine/", "/commitments/",
+            "/commitments/cami-pow/19.2/", "/commitments/gbf/4/",
         ],
         "secretariat": ["/validation/", "/plan-import/", "/rounds/", "/progress/", f"/rounds/{round}/KZ/"],
     }

@@ -4,7 +4,7 @@ from rest_framework.response import Response
 
 from actionplans.filtersets import ActivityFilterSet
 from actionplans.models import ActionPlan
-from actionplans.selectors import action_plan_list, action_plan_outline, activity_queryset
+from actionplans.selectors import action_plan_list, action_plan_outline, activity_api_queryset
 
 from .serializers import ActionPlanDetailSerializer, ActionPlanSerializer, ActivitySerializer
 
@@ -49,7 +49,8 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
     Ordered by plan and document order. Filters: `plan` (slug), `country` (ISO code: activities
     that apply to it), `conservation_unit` (number, with `plan`), `priority_level`, `section`,
     `theme`, `objective`, `result`, `kind`, `target_year_min`, `target_year_max`, `search` (code,
-    text, actor, indicator), `edition` (id or slug of an edition of the plan; without it, each plan's
+    text, actor, indicator), `tag` (a commitment item as `scheme:code`, e.g. `cami-pow:19.2`; repeatable:
+    activities with any of them), `edition` (id or slug of an edition of the plan; without it, each plan's
     current edition). Pages: `page`, `page_size` (up to 500). The detail answers for an activity of any
     edition: an older edition's activities stay readable.
     """
@@ -58,7 +59,7 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ActivityFilterSet
 
     def get_queryset(self):
-        return activity_queryset()
+        return activity_api_queryset().with_tags()
 
     def filter_queryset(self, queryset):
         # The filters pick a list's rows; a detail is found by id in every edition.

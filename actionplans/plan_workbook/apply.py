@@ -26,6 +26,7 @@ from conservation_units.models import ConservationUnit, Country
 from . import format as fmt
 from .data import PlanData, WorkbookError
 from .export import PLAN_FIELDS_KEY, plan_rows
+from .tags import WorkbookTags
 
 
 @dataclass
@@ -82,6 +83,7 @@ class PlanWriter:
         self.scale_values = []
         self.new_links: dict = {}  # through model -> rows of the many-to-many links of new rows
         self.stored_translations = 0  # non-empty <column>_<language> cells stored
+        self.tags = None  # WorkbookTags, read when writing
 
     def counts(self) -> dict[str, int]:
         return {"activities": len(self.data.activities), "outline elements": len(self.data.elements),
@@ -107,6 +109,10 @@ class PlanWriter:
     # The workbook's main columns are the English originals: ``activity.text = ...`` writes text_en.
     @translation.override(ORIGINAL_LANGUAGE)
     def write(self) -> ActionPlan:
+        self.tags = WorkbookTags(self.data)
+        if errors := self.tags.errors():
+            raise PlanImportError(errors)
+        self.tags.make_printed_items()
         slug = self.data.fields["slug"]
         plan = ActionPlan.objects.select_for_update().filter(slug=slug).first()
         self.created = plan is None
@@ -332,7 +338,7 @@ class PlanWriter:
         if not self.new_edition:  # a new edition's activities are all new rows
             existing = {a.key: a for a in Activity.objects.filter(edition=self.edition).select_related(
                 "plan", "section", "theme", "objective", "result", "conservation_unit",
-            ).prefetch_related("countries", "footnotes", "linked_activities", "linked_elements")}
+            ).prefetch_related("countries", "footnotes", "linked_activities", "linked_elements").with_tags()}
         scale_of = {value.kind: value.scale for value in self.data.scale}
         saved = {}
         for position, row in enumerate(self.data.activities, 1):
@@ -354,6 +360,7 @@ class PlanWriter:
                           existed)
             self._set_m2m(activity, fmt.ACTIVITIES, row.key, "footnotes", [footnotes[n] for n in row.footnotes],
                           existed)
+            self._set_m2m(activity, fmt.ACTIVITIES, row.key, "tags", self.tags.items_of(row), existed)
             saved[row.key] = activity
         return saved
 

@@ -91,6 +91,7 @@ class ActivityRow:
     outline: dict[str, str] = field(default_factory=dict)  # code of its section, theme, objective, result
     translations: dict[str, str] = field(default_factory=dict)
     key_given: bool = True  # False: the key cell was empty (the key is the code); a new edition proposes a match
+    tags: list[str] = field(default_factory=list)  # "scheme:code" as written (checked against the database on import)
 
 
 @dataclass

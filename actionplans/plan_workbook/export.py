@@ -155,7 +155,7 @@ def plan_rows(plan: ActionPlan) -> PlanRows:
             **_translations(element),
         }))
     all_states = {country.code for country in range_states}
-    for activity in Activity.objects.current().filter(plan=plan).with_related().order_by("position"):
+    for activity in Activity.objects.current().filter(plan=plan).with_related().with_tags().order_by("position"):
         sheets[fmt.ACTIVITIES].append((activity.key, _activity_values(activity, all_states, units)))
     for footnote in plan.footnotes.order_by("number"):
         sheets[fmt.FOOTNOTES].append((str(footnote.number), {
@@ -245,5 +245,6 @@ def _activity_values(activity: Activity, all_states: set[str], units: dict) -> d
         "conservation_unit": activity.conservation_unit.number if activity.conservation_unit else "",
         "footnotes": [footnote.number for footnote in activity.footnotes.all()],
         "editorial_note": activity.editorial_note,
+        "tags": "; ".join(item.tag for item in activity.tags.all()),
         **_translations(activity),
     }

@@ -135,6 +135,8 @@ ACTIVITY_COLUMNS = (
     Column("conservation_unit", _("Number of its conservation unit, if any.")),
     Column("footnotes", _("Numbers of the footnotes that qualify it, comma-separated.")),
     Column("editorial_note", _("Where and why the tracker corrected the printed text."), translated=True),
+    Column("tags", _("Commitment items it serves, as scheme:code separated by ; or , (gbf:4; cms:14.167): items "
+                     "the tracker holds. The CAMI PoW items its cami_pow prints are added whether listed or not.")),
 )
 
 FOOTNOTE_COLUMNS = (

@@ -19,6 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from actionplans import normalise
+from actionplans.commitments import tag_errors, tag_parse, tags_split
 from cami import archives
 
 from . import format as fmt
@@ -497,6 +498,9 @@ class _Reader:
         unit = self._unit(sheet, number, values)
         countries = self._activity_countries(number, values.get("countries", ""), unit)
         footnotes = self._footnote_list(sheet, number, values)
+        tags = tags_split(values.get("tags", ""))
+        for message in tag_errors([tag for tag in tags if tag_parse(tag) is None], known_items={}, known_schemes=set()):
+            self.error(message, sheet, number, "tags")  # malformed; whether the items exist is the import's check
         if len(self.errors) > errors_before:
             return None
         activity = ActivityRow(
@@ -507,7 +511,7 @@ class _Reader:
             applicability=values.get("applicability", ""), countries=countries, parent=parent,
             conservation_unit=unit, footnotes=footnotes, editorial_note=values.get("editorial_note", ""), row=number,
             translations=fmt.translations_of(values),
-            key_given=bool(values.get("key", "").strip()))
+            key_given=bool(values.get("key", "").strip()), tags=tags)
         activity.outline.update(outline)
         return activity
 

@@ -125,8 +125,8 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
     Latest changes first. Anonymous visitors read validated reports only; evidence lists only what
     the user may see. Filters: `plan` (slug), `country` (ISO code), `round` (id), `status`, `state`
-    (of the country's report), `activity` (id), `updated_since` (ISO date-time), `search`.
-    Pages: `page`, `page_size`.
+    (of the country's report), `activity` (id), `updated_since` (ISO date-time), `search`, `tag` (the
+    activity's commitment item as `scheme:code`, repeatable: any of them). Pages: `page`, `page_size`.
 
     Writes: POST creates a report; PATCH changes one and needs the `version` you read (or an
     If-Match header): without it 428, with an old one 409 and nothing changes. Nothing is deleted.

@@ -28,6 +28,7 @@ from .columns import (
     labels,
     status_label,
 )
+from .commitments import write_commitments
 from .details import _excel_time, details, details_csv
 from .money import PlanMoney, plan_money, row_mobilised, row_planned
 from .scope import Scope
@@ -188,6 +189,7 @@ def _write_summary(sheet: Sheet, tables: ProgressTables):
         sheet.append([_("No plan with a reporting round matches these filters.")])
     for table in tables.tables:
         _write_plan_summary(sheet, plan_summary(table))
+    write_commitments(sheet, tables)
 
 
 def _about(sheet: Sheet, tables: ProgressTables) -> list:

@@ -6,7 +6,7 @@ events, reminder log), ``export_jobs`` (background exports); the published versi
 """
 from ..published import PublishedEvidence, PublishedProgress, PublishedVersionQuerySet, sees_drafts
 from .base import USER
-from .events import ReminderLog, ReportEvent
+from .events import ActivityComment, ReminderLog, ReportEvent
 from .export_jobs import ExportJob, ExportJobQuerySet
 from .money import ExchangeRate
 from .people import Assignment, AssignmentQuerySet, Profile
@@ -18,6 +18,7 @@ from .rounds import DUE_BEFORE_OPENING, CountryReport, CountryReportQuerySet, Re
 
 
 __all__ = [
+    "ActivityComment",
     "DUE_BEFORE_OPENING", "USER", "Assignment", "AssignmentQuerySet", "CountryReport", "CountryReportQuerySet",
     "Evidence", "EvidenceQuerySet", "ExchangeRate", "ExportJob", "ExportJobQuerySet", "Profile", "ProgressChange", "ProgressReport", "ProgressReportQuerySet",
     "PublishedEvidence", "PublishedProgress", "PublishedVersionQuerySet", "ReminderLog", "ReportEvent",

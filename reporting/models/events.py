@@ -35,6 +35,24 @@ class ReportEvent(models.Model):
         verbose_name_plural = _("report events")
 
 
+class ActivityComment(models.Model):
+    """The Secretariat's comment on one activity when it returns a report, beside the comment on the
+    whole: the country sees it on that activity's row until it changes what it reports on the activity."""
+
+    event = models.ForeignKey(ReportEvent, on_delete=models.CASCADE, related_name="activity_comments",
+                              verbose_name=_("return"))
+    activity = models.ForeignKey("actionplans.Activity", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("activity"))
+    comment = models.TextField(_("comment"), max_length=rules.COMMENT_MAX_CHARS,
+                               validators=[MaxLengthValidator(rules.COMMENT_MAX_CHARS)])
+
+    class Meta:
+        ordering = ["event", "activity__position"]
+        verbose_name = _("comment on an activity")
+        verbose_name_plural = _("comments on activities")
+        constraints = [models.UniqueConstraint(fields=["event", "activity"], name="%(app_label)s_%(class)s_once")]
+
+
 class ReminderLog(models.Model):
     """A reminder mailed, so that the daily command sends each one once."""
 

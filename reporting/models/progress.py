@@ -119,7 +119,9 @@ class ProgressReport(models.Model):
         ]
         indexes = [
             models.Index(fields=["status"], name="progress_status_idx"),
-            models.Index(fields=["updated_at"], name="progress_updated_at_idx"),
+            # The progress API's order (latest change first, the id breaking ties) read off the index, and
+            # "updated since" filters on its first column: it replaces the index on updated_at alone.
+            models.Index(fields=["updated_at", "id"], name="progress_updated_id_idx"),
         ]
 
     def __str__(self):

@@ -49,8 +49,8 @@ def move_report(country_report: CountryReport, state: str, action: str, user, co
     if action == ReportEvent.Action.RETURNED:
         country_report.return_comment = comment
     country_report.save(update_fields=["state", "return_comment", "updated_at"])
-    ReportEvent.objects.create(country_report=country_report, action=action, actor=user, comment=comment,
-                               at=timezone.now())
+    return ReportEvent.objects.create(country_report=country_report, action=action, actor=user, comment=comment,
+                                      at=timezone.now())
 
 
 def reopen_if_validated(country_report: CountryReport, user):

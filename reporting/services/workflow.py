@@ -4,8 +4,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .. import notifications, permissions
-from ..models import CountryReport, ReportEvent
+from actionplans.models import Activity
+
+from .. import notifications, permissions, rules
+from ..models import ActivityComment, CountryReport, ReportEvent
 from .common import deny_if
 from .publishing import country_report_publish
 from .report_state import locked_country_report, move_report
@@ -31,7 +33,7 @@ def _check_move(country_report: CountryReport, action: str):
 
 
 def _transition(*, country_report: CountryReport, user, action: str, state: str, why_not, comment: str = "",
-                before=None) -> CountryReport:
+                before=None, after=None) -> CountryReport:
     """One workflow step: permission, lock, allowed from the current state, then the move and its event."""
     deny_if(why_not(user, country_report=country_report))
     with locked_country_report(user=user, round=country_report.round, country=country_report.country,
@@ -39,7 +41,9 @@ def _transition(*, country_report: CountryReport, user, action: str, state: str,
         _check_move(country_report, action)
         if before:
             before(country_report)
-        move_report(country_report, state, action, user, comment)
+        event = move_report(country_report, state, action, user, comment)
+        if after:
+            after(event)
         notifications.report_moved(country_report, action=action, actor=user, comment=comment)
     return country_report
 
@@ -72,12 +76,31 @@ def country_report_validate(*, country_report: CountryReport, user) -> CountryRe
                        before=lambda locked: country_report_publish(locked, user))
 
 
-def country_report_return(*, country_report: CountryReport, user, comment: str) -> CountryReport:
+def country_report_return(*, country_report: CountryReport, user, comment: str,
+                          activity_comments: dict | None = None) -> CountryReport:
+    """Return a submitted report with a comment on the whole and, optionally, on chosen activities
+    (``activity_comments``: activity id → comment; blank ones are left out). All or nothing."""
     if not comment.strip():
         deny_if(permissions.why_cannot_validate(user, country_report=country_report))
         raise ValidationError({"comment": _("Say what the country should change.")})
+    noted = {int(activity_id): text.strip() for activity_id, text in (activity_comments or {}).items() if text.strip()}
+
+    def check_activities(locked: CountryReport):
+        too_long = [activity_id for activity_id, text in noted.items() if len(text) > rules.COMMENT_MAX_CHARS]
+        if too_long:
+            raise ValidationError({"activity_comments": _("A comment on an activity has at most %(limit)d characters.")
+                                   % {"limit": rules.COMMENT_MAX_CHARS}})
+        known = set(Activity.objects.of_round(locked.round).filter(countries=locked.country_id, pk__in=noted)
+                    .values_list("pk", flat=True))
+        if unknown := sorted(set(noted) - known):
+            raise ValidationError({"activity_comments": _(
+                "No activity %(ids)s in this round applies to %(country)s: comment on the report's own activities.")
+                % {"ids": ", ".join(map(str, unknown)), "country": locked.country}})
+
+    def add_comments(event: ReportEvent):
+        ActivityComment.objects.bulk_create(
+            ActivityComment(event=event, activity_id=activity_id, comment=text) for activity_id, text in noted.items())
+
     return _transition(country_report=country_report, user=user, action=ReportEvent.Action.RETURNED,
                        state=CountryReport.State.RETURNED, why_not=permissions.why_cannot_validate,
-                       comment=comment.strip())
-
-
+                       comment=comment.strip(), before=check_activities, after=add_comments)

@@ -64,7 +64,7 @@ def test_a_priority_off_the_scale_is_refused_with_a_message(staff_client, activi
 @pytest.mark.parametrize(
     "name", ["actionplans_activity", "actionplans_planelement", "actionplans_actionplan",
              "conservation_units_conservationunit", "conservation_units_country", "actionplans_footnote",
-             "actionplans_planimport"],
+             "actionplans_planimport", "actionplans_commitmentscheme", "actionplans_commitmentitem"],
 )
 def test_admin_lists_open(staff_client, activity, name):
     assert staff_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
@@ -87,3 +87,24 @@ def test_plan_page_shows_its_priority_scale_and_imports_are_read_only(staff_clie
     record = PlanImport.objects.get()
     assert staff_client.get(reverse("admin:actionplans_planimport_change", args=[record.pk])).status_code == 200
     assert staff_client.get(reverse("admin:actionplans_planimport_add")).status_code == 403
+
+
+def test_staff_tag_an_activity_and_its_printed_pow_items_follow_a_corrected_cami_pow(staff_client, activity):
+    from actionplans.models import CommitmentItem
+
+    gbf4 = CommitmentItem.objects.get(scheme__slug="gbf", code="4")
+    url = reverse("admin:actionplans_activity_change", args=[activity.pk])
+    response = staff_client.post(url, _change_form_data(activity, cami_pow='["19.2", "5.6–5.7"]', tags=[gbf4.pk]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [item.tag for item in activity.tags.all()] == ["cami-pow:5.6", "cami-pow:5.7", "cami-pow:19.2", "gbf:4"]
+
+
+def test_staff_enter_a_cms_decision_and_it_sorts_naturally(staff_client, db):
+    from actionplans.models import CommitmentItem, CommitmentScheme
+
+    cms = CommitmentScheme.objects.get(slug="cms")
+    url = reverse("admin:actionplans_commitmentitem_add")
+    for code in ("14.167", "14.20"):
+        response = staff_client.post(url, {"scheme": cms.pk, "code": code, "title_en": f"Decision {code}"})
+        assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(cms.items.values_list("code", flat=True)) == ["14.20", "14.167"]

@@ -44,6 +44,8 @@ def page_list(ids: dict) -> list[tuple[str | None, str, str]]:
         ("focal-kz", "account", "/account/"),
         ("focal-kz", "workbook upload", f"/rounds/{round}/KZ/workbook/upload/"),
         ("focal-kz", "my exports", "/exports/mine/"),
+        ("focal-kz", "commitments", "/commitments/"),
+        ("focal-kz", "commitment item", "/commitments/cami-pow/19.2/"),
         ("secretariat", "validation queue", "/validation/"),
         ("secretariat", "plan import", "/plan-import/"),
         ("secretariat", "rounds (Secretariat)", "/rounds/"),

@@ -58,7 +58,8 @@ def test_the_published_version_stays_public_while_a_correction_is_in_review(page
     expect(queued).to_contain_text("Measure 3.1")
     expect(queued).to_contain_text("In progress")
     expect(queued).to_contain_text("Completed")
-    page.get_by_role("button", name="Validate").click()
+    page.get_by_text("Validate…").click()
+    page.get_by_role("button", name="Confirm validation").click()
     expect(page.get_by_text("Report validated.")).to_be_visible()
 
     after = _public_views(visitor, round_id)

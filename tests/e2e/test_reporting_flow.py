@@ -179,7 +179,9 @@ def test_focal_point_reports_and_submits_then_the_secretariat_validates(page, de
     queued = page.get_by_role("row").filter(has=page.get_by_role("link", name="Kazakhstan", exact=True))
     expect(queued).to_have_count(1)
     expect(queued).to_contain_text("Argali Action Plan")
-    queued.get_by_role("button", name="Validate").click()
+    queued.get_by_text("Validate…").click()  # validating asks for a confirmation first
+    expect(queued.get_by_text("Its values become the published version")).to_be_visible()
+    queued.get_by_role("button", name="Confirm validation").click()
     expect(page.get_by_text("Report validated.")).to_be_visible()
     expect(page.get_by_text("No report waits for validation.")).to_be_visible()
     page.goto(argali)
@@ -403,3 +405,39 @@ def test_a_focal_point_corrects_a_status_in_the_country_admin(page, demo_site):
     expect(page.get_by_role("row").filter(has_text="Kazakhstan")).to_have_count(0)
     page.goto(f"/country-admin/reporting/progressreport/{report.pk}/change/")
     expect(page.locator(".messagelist")).to_contain_text("doesn’t exist")
+
+
+def test_a_comment_on_one_activity_reaches_the_country_on_that_row(page, demo_site):
+    from django.contrib.auth import get_user_model
+
+    from reporting import services
+    from reporting.models import CountryReport
+
+    round_id = demo_site["rounds"]["argali"]
+    for code in ("3.1", "3.2"):
+        record_status(username="focal-kz", round_id=round_id, activity=argali_measure(code), country="KZ",
+                      status="in_progress")
+    services.country_report_submit(country_report=CountryReport.objects.get(round_id=round_id, country__code="KZ"),
+                                   user=get_user_model().objects.get(username="focal-kz"))
+    unit_2 = f"{report_url(demo_site, 'argali', 'KZ')}?conservation_unit=2"
+
+    # The Secretariat comments on Measure 3.2 on its row, and on the whole report, then returns it.
+    sign_in(page, "secretariat")
+    page.goto(unit_2)
+    row = activity_row(page, "Measure 3.2")
+    row.get_by_text("Comment on this activity").click()
+    row.get_by_label("Comment on Measure 3.2 for the country").fill("Which villages took part?")
+    page.get_by_label("What should the country change?").fill("One measure needs more detail.")
+    page.get_by_role("button", name="Return with comment").click()
+    expect(page.get_by_text("Report returned to the country with your comment.")).to_be_visible()
+
+    # The focal point reads it on that row only, until changing that measure.
+    sign_in(page, "focal-kz")
+    page.goto(unit_2)
+    expect(report_state(page)).to_have_text("Returned")
+    expect(activity_row(page, "Measure 3.2")).to_contain_text("Secretariat’s comment: Which villages took part?")
+    expect(activity_row(page, "Measure 3.1")).not_to_contain_text("Secretariat’s comment")
+    activity_row(page, "Measure 3.2").get_by_label("Status of Measure 3.2").select_option(label="Completed")
+    activity_row(page, "Measure 3.2").get_by_role("button", name="Save Measure 3.2").click()
+    expect(activity_row(page, "Measure 3.2")).to_contain_text("Completed")
+    expect(page.get_by_text("Which villages took part?")).to_have_count(0)

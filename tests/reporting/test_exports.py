@@ -464,13 +464,13 @@ def test_country_page_exports_its_plan_round_country_and_filters(rounds, client)
 
 def test_export_queries_do_not_grow_with_the_activities(rounds, django_assert_num_queries):
     # rounds, their plans' range states, the activities, their countries, this round's reports,
-    # their public evidence, the previous round's statuses
-    with django_assert_num_queries(7):
+    # their public evidence, the previous round's statuses, the activities' commitment tags (By commitment)
+    with django_assert_num_queries(8):
         progress_workbook(user=rounds["focal_kz"], params={"version": "working"})
     for number in range(20):
         activity = ActivityFactory(plan=rounds["plan"], result=None, section=rounds["in_unit"].section,
                                    code=f"3.{number}", countries=[rounds["kz"], rounds["ir"]])
         record(rounds["second"], activity, rounds["kz"], rounds["focal_kz"], "in_progress")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         data = progress_workbook(user=rounds["focal_kz"], params={"version": "working"})
     assert len(details(workbook(data))) == 4 + 20

@@ -49,3 +49,11 @@ def test_the_validation_queue_keeps_its_query_count(client, world, django_assert
     # session, user, how many wait, the page's reports with their reported counts, what changed since validation
     with django_assert_num_queries(5):
         assert client.get(reverse("reporting:validation_queue")).status_code == 200
+
+
+def test_the_progress_api_order_is_read_off_an_index(world):
+    """Latest change first, the id breaking ties: the database walks the (updated_at, id) index rather
+    than sorting every report (issue #11, the progress API's first page at a million reports)."""
+    plan = ProgressReport.objects.order_by("-updated_at", "-id")[:25].explain()
+    assert "progress_updated_id_idx" in plan
+    assert "TEMP B-TREE" not in plan.upper() and "Sort" not in plan  # SQLite's and PostgreSQL's sorting steps

@@ -205,10 +205,10 @@ def test_workflow_buttons_follow_the_services_allowed_moves(client, due, monkeyp
     client.force_login(due["secretariat"])
     url = reverse("reporting:country_report", args=[due["round"].pk, "XG"])  # submitted
     page = client.get(url).content.decode()
-    assert ">Validate<" in page and "Return with comment" in page
+    assert ">Validate…<" in page and "Return with comment" in page
     monkeypatch.setitem(services.ALLOWED_MOVES, "validated", set())
     page = client.get(url).content.decode()
-    assert ">Validate<" not in page and "Return with comment" in page
+    assert ">Validate…<" not in page and "Return with comment" in page
 
 
 def test_the_validation_queue_and_the_api_count_reported_by_the_rules(client, due):

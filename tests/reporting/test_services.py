@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reporting import permissions, selectors, services
 from reporting.models import CountryReport, Evidence, ProgressChange, ProgressReport, ReportEvent, ReportingRound
 from reporting.services import ProgressInput, StaleEdit
+from tests.factories import ActivityFactory
 
 IN_PROGRESS = ProgressReport.Status.IN_PROGRESS
 COMPLETED = ProgressReport.Status.COMPLETED
@@ -470,3 +471,34 @@ def test_a_plan_has_one_round_of_each_title(world):
                             due_on=datetime.date(2026, 12, 1), opened_by=world["secretariat"])
     assert refused.value.message_dict == {"title": [
         "Test plan already has a round titled “2026 report”: give this one another title, e.g. with its year."]}
+
+
+# --- Returning with comments on single activities ---------------------------------------------------
+
+def _submitted(world):
+    record(world, world["focal_kz"], activity=world["in_unit"])
+    record(world, world["focal_kz"])
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    return country_report
+
+
+def test_a_return_keeps_comments_on_chosen_activities(world):
+    country_report = _submitted(world)
+    services.country_report_return(country_report=country_report, user=world["secretariat"], comment="See two rows",
+                                   activity_comments={world["in_unit"].pk: " Name the border posts. ",
+                                                      world["everywhere"].pk: "  "})
+    event = country_report.events.get(action="returned")
+    assert [(c.activity, c.comment) for c in event.activity_comments.all()] == [(world["in_unit"], "Name the border posts.")]
+
+
+def test_a_comment_on_an_activity_of_another_country_returns_nothing(world):
+    country_report = _submitted(world)
+    other = ActivityFactory(plan=world["plan"], countries=[world["ir"]])
+    with pytest.raises(ValidationError) as error:
+        services.country_report_return(country_report=country_report, user=world["secretariat"], comment="Fix",
+                                       activity_comments={other.pk: "Not theirs"})
+    assert "activity_comments" in error.value.message_dict
+    country_report.refresh_from_db()
+    assert country_report.state == CountryReport.State.SUBMITTED
+    assert not ReportEvent.objects.filter(action="returned").exists()

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from reporting import services
 from reporting.models import CountryReport, Evidence, ProgressReport, ReportingRound
@@ -187,6 +188,25 @@ def test_each_rows_controls_are_named_for_its_activity(client, world):
     assert f'>Save<span class="visually-hidden"> {name}</span></button>' in html
 
 
+@pytest.mark.parametrize("language, labels", [
+    ("en", ["Not started", "In progress", "Completed", "Ongoing (recurring)", "Not applicable for this country"]),
+    ("ru", ["Не начато", "Выполняется", "Завершено", "Осуществляется постоянно", "Неприменимо к этой стране"]),
+])
+def test_each_row_offers_every_status_in_the_page_language_with_its_own_selected(client, world, language, labels):
+    kz_report(world, status="in_progress")
+    client.force_login(world["focal_kz"])
+    client.cookies["django_language"] = language
+    html = client.get(country_url(world), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    values = ["not_started", "in_progress", "completed", "ongoing", "not_applicable"]
+    reported = "".join(f'<option value="{value}"{" selected" if value == "in_progress" else ""}>{label}</option>'
+                       for value, label in zip(values, labels))
+    unreported = "".join(f'<option value="{value}">{label}</option>' for value, label in zip(values, labels))
+    select = '<select id="status-{pk}" name="status-{pk}">\n            {blank}\n            {options}\n          </select>'
+    assert select.format(pk=world["everywhere"].pk, blank="", options=reported) in html
+    blank = f'<option value="">{"Нет информации" if language == "ru" else "No information"}</option>'
+    assert select.format(pk=world["in_unit"].pk, blank=blank, options=unreported) in html
+
+
 # --- Evidence ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("role", ROLES)
@@ -307,6 +327,23 @@ def test_validation_queue_is_the_secretariats(client, world):
     assert client.get(reverse("reporting:validation_queue")).status_code == 403
     client.force_login(world["secretariat"])
     assert "Testland QZ" in client.get(reverse("reporting:validation_queue")).content.decode()
+
+
+def test_validation_queue_shows_when_each_report_was_submitted_and_how_much_is_reported(client, world):
+    kz_report(world)
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    submitted = country_report.events.get(action="submitted").at
+    client.force_login(world["secretariat"])
+    response = client.get(reverse("reporting:validation_queue"))
+    [report] = response.context["reports"]
+    reported = ProgressReport.objects.filter(country_report=country_report).count()
+    assert (report.submitted_at, report.reported, report.activity_total) == (submitted, reported, 2)
+    page = response.content.decode()
+    assert f"{reported} of 2 activities" in page
+    assert timezone.localtime(submitted).strftime("%Y-%m-%d %H:%M") in page
+    # Validating asks for a confirmation; the return comment is a multi-line box.
+    assert "Confirm validation" in page and '<textarea id="comment-' in page
 
 
 # --- Who may edit now: the page shows what a save would accept -----------------------------------
@@ -477,10 +514,11 @@ def test_history_is_shown_in_words(client, world):
 def test_country_report_query_count_does_not_grow(client, world, django_assert_num_queries):
     kz_report(world)
     client.force_login(world["focal_kz"])
-    # session, user; round, country, range state; country report; units; activities, their
-    # countries and footnotes, their reports; the user's drafting scope (assignments, handed
-    # activities, editable ids); activity and reported counts; may-submit check
-    with django_assert_num_queries(17) as first:
+    # session, user; round, country, range state; country report; units; activities and their
+    # reports (no countries nor footnotes: the rows show neither); the user's drafting scope
+    # (assignments, handed activities, editable ids); activity and reported counts; may-submit check;
+    # the Secretariat's comments on single activities at the last return
+    with django_assert_num_queries(16) as first:
         client.get(country_url(world))
     for n in range(20):
         activity = ActivityFactory(plan=world["plan"], result=None, section=world["everywhere"].section,
@@ -497,9 +535,9 @@ def test_progress_list_query_count_does_not_grow(client, world, django_assert_nu
     kz_report(world)
     client.force_login(world["observer"])
     url = reverse("reporting:progress_list")
-    # session, user; count; the filter form's plans, countries and rounds; page of reports,
+    # session, user; count; the filter form's plans, countries, rounds and commitment items; page of reports,
     # their visible evidence
-    with django_assert_num_queries(8) as first:
+    with django_assert_num_queries(9) as first:
         client.get(url)
     for n in range(20):
         activity = ActivityFactory(plan=world["plan"], result=None, section=world["everywhere"].section,
@@ -666,3 +704,23 @@ def test_previous_and_next_stay_in_the_rounds_edition(client, world):
     client.force_login(world["focal_kz"])
     page = client.get(detail_url(world, "in_unit") + "?conservation_unit=1").content.decode()
     assert "1 of 1 (filtered)" in page and "Next:" not in page
+
+
+def test_a_comment_on_an_activity_shows_on_its_row_until_the_country_changes_it(client, world):
+    kz_report(world)
+    country_report = CountryReport.objects.get()
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    url = reverse("reporting:country_report", args=[world["round"].pk, "QZ"])
+    client.force_login(world["secretariat"])
+    assert f'name="comment-{world["everywhere"].pk}" form="return-form"' in client.get(url).content.decode()
+    response = client.post(reverse("reporting:return", args=[world["round"].pk, "QZ"]), {
+        "comment": "Two rows need more", f"comment-{world['everywhere'].pk}": "How many staff were trained?"})
+    assert response.status_code == 302
+    client.force_login(world["focal_kz"])
+    page = client.get(url).content.decode()
+    assert "Secretariat’s comment:</strong> How many staff were trained?" in page
+    assert page.count("Secretariat’s comment:") == 1
+    services.progress_report_record(round=world["round"], activity=world["everywhere"], country=world["kz"],
+                                    user=world["focal_kz"], values=ProgressInput(status="completed",
+                                                                                 narrative="12 rangers"))
+    assert "How many staff were trained?" not in client.get(url).content.decode()

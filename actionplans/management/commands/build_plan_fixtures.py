@@ -4,9 +4,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplans.plan_sources import load_all
+from actionplans.plan_sources.commitments import commitments_fixture
 from actionplans.plan_sources.corrections import CorrectionError
 from actionplans.plan_sources.fixtures import countries_fixture, plan_fixture
-from actionplans.services import COUNTRIES_FIXTURE, fixtures_dir
+from actionplans.services import COMMITMENTS_FIXTURE, COUNTRIES_FIXTURE, fixtures_dir
 
 
 def dumps(objects) -> str:
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             plans = load_all(seeds)
         except (CorrectionError, FileNotFoundError) as error:
             raise CommandError(str(error)) from error
-        files = {COUNTRIES_FIXTURE: dumps(countries_fixture(plans))}
+        files = {COUNTRIES_FIXTURE: dumps(countries_fixture(plans)), COMMITMENTS_FIXTURE: dumps(commitments_fixture())}
         for plan in plans:
             built = plan_fixture(plan)
             files[f"{plan.slug}.json"] = dumps(built.objects)
