@@ -153,14 +153,14 @@ class CountryActivityFilterSet(ActivityFilterSet):
     )
 
     class Meta(ActivityFilterSet.Meta):
-        fields = ["conservation_unit", "priority_level", "section", "objective", "result", "search", "status"]
+        fields = ["conservation_unit", "priority_level", "section", "objective", "result", "search", "tag", "status"]
 
     def __init__(self, *args, country_report, user, units=(), **kwargs):
         # The page's rows are already its round's edition (Activity.objects.of_round).
         super().__init__(*args, every_edition=True, **kwargs)
         self.country_report, self.user = country_report, user
         for name in ("plan", "plan_id", "edition", "country", "country_id", "kind", "theme", "target_year_min",
-                     "target_year_max", "tag"):
+                     "target_year_max"):
             self.filters.pop(name, None)
         # The country's units by name rather than a bare number to type.
         self.filters["conservation_unit"] = django_filters.ChoiceFilter(

@@ -169,6 +169,18 @@ def test_progress_list_page_filters_by_tag(client, tagged):
     assert not client.get(url, {"tag": "cami-pow:31.1"}).context["reports"]
 
 
+def test_country_report_page_filters_by_tag(client, tagged):
+    round = tagged["rounds"]["argali"]
+    client.force_login(tagged["secretariat"])
+    url = reverse("reporting:country_report", args=[round.pk, "KZ"])
+    response = client.get(url, {"tag": "gbf:4"})
+    assert [activity.pk for activity in response.context["page"].activities] == [tagged["argali"].pk]
+    everything = client.get(url).context["page"].activities
+    assert len(everything) > 1
+    pow_tagged = client.get(url, {"tag": "cami-pow:19.2"}).context["page"].activities
+    assert pow_tagged == []  # the Argali plan prints no CAMI PoW references
+
+
 def test_activity_page_links_its_tags(client, tagged):
     html = client.get(reverse("actionplans:activity_detail", args=[tagged["leopard"].pk])).content.decode()
     assert f'href="{reverse("reporting:commitment_item", args=["gbf", "4"])}"><code>gbf:4</code></a>' in html
