@@ -501,6 +501,7 @@ EXPLAINED = [  # signed in as the Secretariat, but for the rows whose name says 
     ("plan dashboard (the cube)", "/dashboards/plans/argali/"),
     ("validation queue", "/validation/"),
     ("country report", "/rounds/{round}/KZ/"),
+    ("activity API page of 100", "/api/v1/activities/?plan=argali&page_size=100"),
 ]
 
 
