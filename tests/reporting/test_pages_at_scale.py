@@ -1,6 +1,7 @@
 """What keeps the busiest pages light as reports pile up: a page of rows at a time, counts for those rows
 only, and the same number of queries whatever the number of rows."""
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from reporting.models import CountryReport, ProgressReport, PublishedProgress
@@ -54,6 +55,11 @@ def test_the_validation_queue_keeps_its_query_count(client, world, django_assert
 def test_the_progress_api_order_is_read_off_an_index(world):
     """Latest change first, the id breaking ties: the database walks the (updated_at, id) index rather
     than sorting every report (issue #11, the progress API's first page at a million reports)."""
+    if connection.vendor == "postgresql":
+        # A test database holds a few dozen rows, which PostgreSQL's planner would rather scan and sort; with
+        # scans costed out, what is left to see is whether the index serves the order (no Sort step).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
     plan = ProgressReport.objects.order_by("-updated_at", "-id")[:25].explain()
     assert "progress_updated_id_idx" in plan
     assert "TEMP B-TREE" not in plan.upper() and "Sort" not in plan  # SQLite's and PostgreSQL's sorting steps
