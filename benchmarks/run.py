@@ -36,15 +36,20 @@ def setup_django(database_url: str | None):
     call_command("migrate", verbosity=0)
 
 
-def measure(name: str, operation, results: list):
-    """Run twice: traced for peak memory (which also warms caches), then timed without tracing."""
+def traced_then_timed(operation):
+    """Run twice: traced for peak memory (which also warms caches), then timed without tracing.
+    Returns the seconds of the second run, the peak bytes of the first and the second's value."""
     tracemalloc.start()
     operation()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     started = time.perf_counter()
     value = operation()
-    seconds = time.perf_counter() - started
+    return time.perf_counter() - started, peak, value
+
+
+def measure(name: str, operation, results: list):
+    seconds, peak, value = traced_then_timed(operation)
     results.append((name, seconds, peak / 2**20, _size(value)))
     return value
 

@@ -44,6 +44,40 @@ def build(scale: Scale, *, seed: int = 7) -> dict:
     return {"plans": plans, "countries": countries, "focal_point": focal}
 
 
+def report_every_pair(*, user, seed: int = 11) -> dict:
+    """Every range state reports every activity it has in the open round of each plan (the real plans
+    after load_plans and load_demo): the tracker as the two plans' first full round leaves it.
+    Bulk-inserted like the rest; validated reports get their published versions through the service."""
+    from reporting.selectors import activity_country_pairs
+
+    rng = random.Random(seed)
+    rounds = {}
+    with transaction.atomic():
+        for round in ReportingRound.objects.open().select_related("plan").order_by("plan__slug"):
+            pairs = list(activity_country_pairs(round_ids=[round.pk]).values_list("activity_id", "country_id")
+                         .distinct())
+            countries = sorted({country_id for _, country_id in pairs})
+            CountryReport.objects.bulk_create(
+                (CountryReport(round=round, country_id=country_id,
+                               state=rng.choice(["draft", "submitted", "validated"])) for country_id in countries),
+                ignore_conflicts=True,
+            )
+            reports = {report.country_id: report for report in CountryReport.objects.filter(round=round)}
+            now = timezone.now()
+            ProgressReport.objects.bulk_create(
+                (ProgressReport(country_report=reports[country_id], activity_id=activity_id,
+                                status=rng.choice(STATUSES), narrative="Work reported for the benchmark. " * 3,
+                                updated_by=user, updated_at=now)
+                 for activity_id, country_id in pairs),
+                batch_size=5000, ignore_conflicts=True,
+            )
+            for report in reports.values():
+                if report.state == CountryReport.State.VALIDATED:
+                    country_report_publish(report, user)
+            rounds[round.plan.slug] = round.pk
+    return rounds
+
+
 def _countries(count: int) -> list[Country]:
     codes = [f"{chr(65 + n // 26)}{chr(65 + n % 26)}" for n in range(count)]
     Country.objects.bulk_create([Country(code=code, name=f"Country {code}") for code in codes], ignore_conflicts=True)
