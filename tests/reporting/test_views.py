@@ -724,3 +724,11 @@ def test_a_comment_on_an_activity_shows_on_its_row_until_the_country_changes_it(
                                     user=world["focal_kz"], values=ProgressInput(status="completed",
                                                                                  narrative="12 rangers"))
     assert "How many staff were trained?" not in client.get(url).content.decode()
+
+
+def test_progress_list_shows_each_activitys_text_beside_its_code(client, world):
+    kz_report(world)
+    client.force_login(world["observer"])
+    page = client.get(reverse("reporting:progress_list")).content.decode()
+    assert "Test plan — Measure 2.2</a>" in page
+    assert '<span class="activity-text">Train protected area staff</span>' in page
