@@ -158,18 +158,13 @@ class ExchangeRateForm(forms.ModelForm):
         model = ExchangeRate
         fields = ["round", "currency", "usd_per_unit"]
 
-    def clean_currency(self):
-        currency = self.cleaned_data["currency"].strip().upper()
-        money.validate_currency(currency)
-        if currency == money.USD:
-            raise ValidationError(_("Amounts in USD need no rate."))
-        return currency
-
-    def clean_usd_per_unit(self):
-        rate = self.cleaned_data["usd_per_unit"]
-        if rate is not None and rate <= 0:
-            raise ValidationError(_("Give what one unit of the currency is worth in USD: a number above zero."))
-        return rate
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("currency") and cleaned.get("usd_per_unit") is not None:
+            # The service's own check (services.exchange_rate_clean), shown under its field.
+            cleaned["currency"], cleaned["usd_per_unit"] = services.exchange_rate_clean(
+                currency=cleaned["currency"], usd_per_unit=cleaned["usd_per_unit"])
+        return cleaned
 
 
 @admin.register(ExchangeRate)

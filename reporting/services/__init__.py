@@ -14,7 +14,7 @@ from .account import (
 from .common import TRACKED_FIELDS, ReportExists, StaleEdit
 from .evidence import evidence_add, evidence_remove
 from .export_jobs import export_job_run, export_job_start, export_jobs_cleanup, export_jobs_recover
-from .money import exchange_rate_set
+from .money import exchange_rate_clean, exchange_rate_set
 from .hand_over import drafting_hand_over, drafting_take_back
 from .progress import ProgressInput, progress_report_confirm, progress_report_record, workbook_changes_apply
 from .rounds import round_close, round_open, round_reopen
@@ -28,7 +28,7 @@ __all__ = [
     "ALLOWED_MOVES", "TRACKED_FIELDS", "ProgressInput", "ReportExists", "StaleEdit", "api_token_get_or_issue",
     "api_token_issue", "api_token_revoke", "country_report_return", "country_report_submit",
     "country_report_validate", "country_report_withdraw", "drafting_hand_over", "drafting_take_back", "evidence_add",
-    "evidence_remove", "exchange_rate_set", "export_job_run", "export_job_start", "export_jobs_cleanup",
+    "evidence_remove", "exchange_rate_clean", "exchange_rate_set", "export_job_run", "export_job_start", "export_jobs_cleanup",
     "export_jobs_recover", "progress_report_confirm", "progress_report_record", "round_close", "round_open",
     "round_reopen", "user_language_save", "user_mail_preference_save", "why_nothing_to_submit",
     "workbook_changes_apply",
