@@ -64,7 +64,8 @@ MIDDLEWARE = [
     # answers them before this runs). Above every middleware that reads or writes the body, as Django's
     # middleware ordering asks; its Heal-the-Breach padding (up to 100 random bytes in the gzip header,
     # Django 4.2+) and the masked CSRF token are the BREACH mitigations Django documents.
-    "django.middleware.gzip.GZipMiddleware",
+    # (cami.streaming's: Django's, flushing a streamed page part by part.)
+    "cami.streaming.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -19,6 +19,7 @@ from actionplans.selectors import activity_detail_queryset
 from cami.pagination import BoundedCountPaginator
 from cami.parsing import parse_int
 from cami.redirects import safe_next
+from cami.streaming import streamed_page
 from conservation_units.models import Country
 
 from . import money, permissions, rules, selectors, services, versions
@@ -62,8 +63,10 @@ class CountryReportView(View):
     template_name = "reporting/country_report.html"
 
     def get(self, request, round_id, country_code):
-        page = self._page(request, round_id, country_code)
-        return render(request, self.template_name, self._context(page))
+        # The head and site header go out at once, the rows when read and rendered (cami/streaming.py).
+        round, country = _round_and_country(round_id, country_code)
+        return streamed_page(request, self.template_name, {"round": round, "country": country},
+                             lambda: self._context(self._page(request, round.pk, country.code, found=(round, country))))
 
     @method_decorator(login_required)
     def post(self, request, round_id, country_code):
@@ -91,8 +94,8 @@ class CountryReportView(View):
             messages.info(request, _("Nothing to save: no status was changed."))
         return HttpResponseRedirect(request.get_full_path())
 
-    def _page(self, request, round_id, country_code, data=None):
-        round, country = _round_and_country(round_id, country_code)
+    def _page(self, request, round_id, country_code, data=None, found=None):
+        round, country = found or _round_and_country(round_id, country_code)
         return selectors.country_report_page(round=round, country=country, user=request.user,
                                              data=data if data is not None else (request.GET or None))
 

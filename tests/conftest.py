@@ -71,3 +71,11 @@ def _english_until_a_request_asks_otherwise():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, reading streamed pages whole (tests/browser_client.py)."""
+    from tests.browser_client import Client
+
+    return Client()

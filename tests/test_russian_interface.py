@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
+from tests.browser_client import Client
 
 from tests.demo_reports import draft_and_submitted_reports
 

@@ -25,7 +25,7 @@ def test_the_argali_country_report_is_sent_gzipped_under_25_kb(client, kazakh_ar
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip" and "Accept-Encoding" in response["Vary"]
     sent = response.content
-    assert len(sent) < 25 * 1024 and int(response["Content-Length"]) == len(sent)
+    assert len(sent) < 25 * 1024 and not response.has_header("Content-Length")  # streamed (cami/streaming.py)
     html = gzip.decompress(sent).decode()
     assert len(html) > 100 * 1024, "the page is the full Argali report, compressed tenfold"
     assert "Status of Measure 3.1" in html and html.rstrip().endswith("</html>")
