@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from actionplans.models import Activity
+
 from .models import Assignment, CountryReport, ReportingRound
 
 SECRETARIAT, FOCAL_POINT, CONTRIBUTOR, OBSERVER, ANONYMOUS = (
@@ -50,13 +52,25 @@ def drafting_scope(user, *, plan, country) -> Q | None:
             return Q()
         handed = [activity.pk for activity in assignment.activities.all()]
         if handed:
-            part = Q(pk__in=handed)
+            part = Q(pk__in=_with_later_editions(handed))
         elif assignment.conservation_unit_id:
             part = Q(conservation_unit_id=assignment.conservation_unit_id)
         else:
             part = Q()
         scope = part if scope is None else scope | part
     return scope
+
+
+def _with_later_editions(activity_ids: list[int]) -> set[int]:
+    """The activities handed over and those that continue them in later editions of the plan: a hand-over
+    made on the draft keeps its meaning once the adopted edition (renumbered, reworded, merged) is in use.
+    One query per edition step, none past the newest."""
+    found, frontier = set(activity_ids), set(activity_ids)
+    while frontier:
+        frontier = set(Activity.continues.through.objects.filter(to_activity_id__in=frontier)
+                       .values_list("from_activity_id", flat=True)) - found
+        found |= frontier
+    return found
 
 
 def is_focal_point_for(user, *, plan, country) -> bool:
