@@ -4,16 +4,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, OuterRef, Q
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from cami.filters import WholeNumberFilter
-from cami.languages import any_language_contains
+from cami.filters import PlainFilterSet, WholeNumberFilter
+from cami.languages import active_language, any_language_contains, shown_language
 from conservation_units.models import Country
 
 from .commitments import CommitmentItem, tags_split, validate_tags
 from .editions import edition_lookup
-from .models import ActionPlan, Activity
+from .models import ActionPlan, Activity, PlanElement
 
 
 class EditionField(forms.CharField):
@@ -85,7 +86,68 @@ class TagFilter(django_filters.Filter):
         return queryset.filter(Exists(tagged))
 
 
-class ActivityFilterSet(django_filters.FilterSet):
+# The outline filters: a code in the API, a select of the plan's outline on the pages (outline_selects).
+OUTLINE_FILTERS = {"section": PlanElement.Level.SECTION, "theme": PlanElement.Level.THEME,
+                   "objective": PlanElement.Level.OBJECTIVE, "result": PlanElement.Level.RESULT}
+
+
+def outline_label(element: PlanElement) -> str:
+    """"Objective 1.2 — To stabilize argali numbers …": the heading as printed and the start of its title."""
+    title = Truncator(element.title).words(10)
+    return title if element.level == PlanElement.Level.PART else f"{element} — {title}"
+
+
+class OutlineSelect(forms.Select):
+    """A select of outline headings; an option whose title is shown in its English original (no Russian
+    yet) says so with ``lang``, as the plan texts on the pages do (cami/templatetags/plan_texts.py)."""
+
+    def __init__(self, *args, option_languages: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.option_languages = option_languages
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if language := self.option_languages.get(str(value)):
+            option["attrs"]["lang"] = language
+        return option
+
+
+def outline_languages(elements) -> dict[str, str]:
+    """Code → language of the title shown, for the elements whose title is not in the page's language."""
+    shown = {element.code: shown_language(element, "title") for element in elements}
+    return {code: language for code, language in shown.items() if language != active_language()}
+
+
+def outline_selects(form, elements):
+    """The outline filters of a page's ``form`` as selects of ``elements`` (with plan and parent; one
+    plan's or several plans' outline), grouped by their parent, or by plan and parent. The parameter and
+    its value stay the element's code, so links and the API keep working; without a plan, a code picks
+    that code in every plan, as in the API. A level the outline lacks is left off the form, unless the
+    address asks for it: then its value shows as the one option besides "All"."""
+    several_plans = len({element.plan_id for element in elements}) > 1
+    for name, level in OUTLINE_FILTERS.items():
+        if name not in form.fields:
+            continue
+        groups: dict = {}
+        of_level = [element for element in elements if element.level == level]
+        for element in of_level:
+            group = outline_label(element.parent) if element.parent else ""
+            if several_plans:
+                group = f"{element.plan.short_title} · {group}" if group else element.plan.short_title
+            groups.setdefault(group, []).append((element.code, outline_label(element)))
+        asked = (form.data.get(form.add_prefix(name)) or "").strip() if form.is_bound else ""
+        if not groups and not asked:
+            del form.fields[name]
+            continue
+        choices = [("", _("All"))]
+        for group, options in groups.items():
+            choices += [(group, options)] if group else options
+        if asked and all(asked != code for options in groups.values() for code, label in options):
+            choices.append((asked, asked))
+        form.fields[name].widget = OutlineSelect(choices=choices, option_languages=outline_languages(of_level))
+
+
+class ActivityFilterSet(PlainFilterSet):
     plan = django_filters.ModelChoiceFilter(
         field_name="plan", to_field_name="slug", queryset=ActionPlan.objects.all(),
         label=_("Plan"), help_text=_("Plan slug, e.g. argali or persian-leopard."),

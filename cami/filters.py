@@ -22,3 +22,23 @@ class WholeNumberFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", INT_MIN)
         kwargs.setdefault("max_value", INT_MAX)
         super().__init__(*args, **kwargs)
+
+
+def _checkboxes(widget: forms.SelectMultiple) -> forms.CheckboxSelectMultiple:
+    boxes = forms.CheckboxSelectMultiple(attrs=widget.attrs)
+    boxes.choices, boxes.is_required = widget.choices, widget.is_required
+    return boxes
+
+
+class PlainFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form a person can use: every multi-value choice is a group of checkboxes rather
+    than a list to Ctrl-click. Both widgets read every value of the parameter (``getlist``), so what the
+    API and saved addresses accept is unchanged; only the HTML differs."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            for field in super().form.fields.values():
+                if type(field.widget) is forms.SelectMultiple:
+                    field.widget = _checkboxes(field.widget)
+        return self._form

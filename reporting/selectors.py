@@ -13,7 +13,9 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from actionplans.filtersets import outline_selects
 from actionplans.models import Activity
+from actionplans.selectors import outline_filter_elements
 from conservation_units.models import Country
 
 from . import permissions, rules
@@ -181,6 +183,7 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
         # third of the page's time on the Argali plan (issue #11).
         activities=Activity.objects.with_outline().prefetch_related(
             Prefetch("progress_reports", queryset=reports, to_attr="reports")))
+    outline_selects(filterset.form, outline_filter_elements(plan=round.plan))
     applicable = filterset.queryset
     activities = list(filterset.qs)
     for activity in activities:
