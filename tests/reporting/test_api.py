@@ -749,3 +749,15 @@ def test_a_long_file_name_without_a_title_names_no_title_error(world, reports, s
         "file": SimpleUploadedFile(name, b"%PDF-1.4 test"), "visibility": "public"}, format="multipart")
     assert response.status_code == 201, response.json()
     assert len(response.json()["title"]) == 200
+
+
+def test_a_validation_after_the_return_closes_its_comments(world, reports):
+    returned_with_comments(world, reports, on=[world["in_unit"]])
+    country_report = reports["QZ"]["country_report"]
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    services.country_report_validate(country_report=country_report, user=world["secretariat"])
+    # A correction of another activity reopens the report: the old return's comment stays closed.
+    record(world, world["focal_kz"], activity=world["everywhere"], country=world["kz"], status="completed")
+    assert CountryReport.objects.get(pk=country_report.pk).state == CountryReport.State.REOPENED
+    body = api(world["focal_kz"]).get(f"{PROGRESS}{reports['QZ']['report'].pk}/").json()
+    assert body["return_comment"] is None
