@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -319,10 +320,40 @@ class PlanElement(models.Model):
         return f"{self.level}={self.code}"
 
 
+OUTLINE_FIELDS = ("section", "theme", "objective", "result")
+
+
+class WithOutlineIterable(ModelIterable):
+    """Activities with their outline elements (section, theme, objective, result) read in one more query
+    rather than joined: PostgreSQL spent 10-30 ms *planning* the four self-joins of plan elements on every
+    page of the activity API and the country report (issue #11), for rows it then read in 2 ms."""
+
+    batch_size = 2000  # an .iterator() reads its rows in batches: each batch gets its elements at once
+
+    def __iter__(self):
+        batch = []
+        for activity in super().__iter__():
+            batch.append(activity)
+            if len(batch) == self.batch_size:
+                yield from self._with_elements(batch)
+                batch = []
+        yield from self._with_elements(batch)
+
+    def _with_elements(self, activities: list):
+        ids = {getattr(activity, f"{name}_id") for activity in activities for name in OUTLINE_FIELDS} - {None}
+        elements = PlanElement.objects.using(self.queryset.db).in_bulk(ids) if ids else {}
+        for activity in activities:
+            for name in OUTLINE_FIELDS:
+                Activity._meta.get_field(name).set_cached_value(activity, elements.get(getattr(activity, f"{name}_id")))
+        return activities
+
+
 class ActivityQuerySet(models.QuerySet):
     def with_outline(self):
         """What a row of a country's report shows: the plan, edition, outline and unit, no countries."""
-        return self.select_related("plan", "edition", "section", "theme", "objective", "result", "conservation_unit")
+        clone = self.select_related("plan", "edition", "conservation_unit")
+        clone._iterable_class = WithOutlineIterable
+        return clone
 
     def with_edition_flag(self):
         """``edition_is_current`` on each row: no newer edition of its plan exists."""

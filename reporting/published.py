@@ -64,6 +64,9 @@ class PublishedProgress(models.Model):
     class Meta:
         verbose_name = _("published version")
         verbose_name_plural = _("published versions")
+        # The public's progress list is ordered by the published version's change (issue #11: without it,
+        # its first page sorted all 334,398 published versions of the benchmark's million reports).
+        indexes = [models.Index(fields=["updated_at", "progress_report"], name="published_updated_idx")]
 
     def __str__(self):
         return f"{self.progress_report_id} v{self.version}"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import ListView, TemplateView
 
 from actionplans.selectors import activity_detail_queryset
+from cami.pagination import BoundedCountPaginator
 from cami.parsing import parse_int
 from cami.redirects import safe_next
 from conservation_units.models import Country
@@ -370,6 +371,7 @@ class ProgressListView(ListView):
     template_name = "reporting/progress_list.html"
     context_object_name = "reports"
     paginate_by = 50
+    paginator_class = BoundedCountPaginator  # counted exactly up to 10,000 reports, then estimated (#11)
 
     def get_queryset(self):
         self.filterset = selectors.progress_filterset(user=self.request.user, data=self.request.GET or None)

@@ -106,7 +106,8 @@ def test_the_url_of_each_row_is_the_detail_it_leads_to(snapshot_plan):
 def test_a_page_of_activities_takes_the_same_queries_whatever_its_size(snapshot_plan, django_assert_num_queries,
                                                                         page_size):
     client = APIClient()
-    # the plan filter, the count, the page, its countries' codes, its footnotes, its commitment tags
-    with django_assert_num_queries(6):
+    # the plan filter, the count, the page, its outline elements, its countries' codes, its footnotes, its
+    # commitment tags
+    with django_assert_num_queries(7):
         response = client.get("/api/v1/activities/", {"plan": "snapshot-plan", "page_size": page_size})
     assert len(response.json()["results"]) == page_size

@@ -514,12 +514,12 @@ def test_history_is_shown_in_words(client, world):
 def test_country_report_query_count_does_not_grow(client, world, django_assert_num_queries):
     kz_report(world)
     client.force_login(world["focal_kz"])
-    # session, user; round, country, range state; country report; units; activities and their
-    # reports (no countries nor footnotes: the rows show neither); the user's drafting scope
+    # session, user; round, country, range state; country report; units; activities, their outline elements
+    # and their reports (no countries nor footnotes: the rows show neither); the user's drafting scope
     # (assignments, handed activities, editable ids); activity and reported counts; may-submit check;
     # the Secretariat's comments on single activities at the last return; the commitment filter's items;
     # the plan's outline for the section, objective and result selects (one query for the three)
-    with django_assert_num_queries(18) as first:
+    with django_assert_num_queries(19) as first:
         client.get(country_url(world))
     for n in range(20):
         activity = ActivityFactory(plan=world["plan"], result=None, section=world["everywhere"].section,
@@ -677,8 +677,8 @@ def test_activity_page_query_count_does_not_grow_with_the_report(client, world, 
     kz_report(world)
     client.force_login(world["focal_kz"])
     # The page as before, and two for previous / next: the country's units (the filter's choices) and the
-    # filtered list's ids, kinds and codes.
-    with django_assert_num_queries(20) as first:
+    # filtered list's ids, kinds and codes; the activity's outline elements are read apart (with_outline).
+    with django_assert_num_queries(21) as first:
         client.get(detail_url(world) + "?conservation_unit=1")
     _unit_measures(world, count=20)
     with django_assert_num_queries(len(first.captured_queries)):
