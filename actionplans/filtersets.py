@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from cami.filters import PlainFilterSet, WholeNumberFilter
+from cami.filters import PlainFilterSet, WholeNumberFilter, offer_choices
 from cami.languages import active_language, any_language_contains, shown_language
 from conservation_units.models import Country
 
@@ -97,21 +97,6 @@ def outline_label(element: PlanElement) -> str:
     return title if element.level == PlanElement.Level.PART else f"{element} — {title}"
 
 
-class OutlineSelect(forms.Select):
-    """A select of outline headings; an option whose title is shown in its English original (no Russian
-    yet) says so with ``lang``, as the plan texts on the pages do (cami/templatetags/plan_texts.py)."""
-
-    def __init__(self, *args, option_languages: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.option_languages = option_languages
-
-    def create_option(self, name, value, *args, **kwargs):
-        option = super().create_option(name, value, *args, **kwargs)
-        if language := self.option_languages.get(str(value)):
-            option["attrs"]["lang"] = language
-        return option
-
-
 def outline_languages(elements) -> dict[str, str]:
     """Code → language of the title shown, for the elements whose title is not in the page's language."""
     shown = {element.code: shown_language(element, "title") for element in elements}
@@ -120,10 +105,8 @@ def outline_languages(elements) -> dict[str, str]:
 
 def outline_selects(form, elements):
     """The outline filters of a page's ``form`` as selects of ``elements`` (with plan and parent; one
-    plan's or several plans' outline), grouped by their parent, or by plan and parent. The parameter and
-    its value stay the element's code, so links and the API keep working; without a plan, a code picks
-    that code in every plan, as in the API. A level the outline lacks is left off the form, unless the
-    address asks for it: then its value shows as the one option besides "All"."""
+    plan's or several plans' outline), grouped by their parent, or by plan and parent; the value stays
+    the element's code (without a plan, a code picks that code in every plan, as in the API)."""
     several_plans = len({element.plan_id for element in elements}) > 1
     for name, level in OUTLINE_FILTERS.items():
         if name not in form.fields:
@@ -135,16 +118,17 @@ def outline_selects(form, elements):
             if several_plans:
                 group = f"{element.plan.short_title} · {group}" if group else element.plan.short_title
             groups.setdefault(group, []).append((element.code, outline_label(element)))
-        asked = (form.data.get(form.add_prefix(name)) or "").strip() if form.is_bound else ""
-        if not groups and not asked:
-            del form.fields[name]
-            continue
-        choices = [("", _("All"))]
-        for group, options in groups.items():
-            choices += [(group, options)] if group else options
-        if asked and all(asked != code for options in groups.values() for code, label in options):
-            choices.append((asked, asked))
-        form.fields[name].widget = OutlineSelect(choices=choices, option_languages=outline_languages(of_level))
+        offer_choices(form, name, groups, option_languages=outline_languages(of_level))
+
+
+def unit_select(form, units):
+    """The activity list's unit filter (a number in the API) as a select of ``units`` (with their plan),
+    grouped by plan where there are several."""
+    several_plans = len({unit.plan_id for unit in units}) > 1
+    groups: dict = {}
+    for unit in units:
+        groups.setdefault(unit.plan.short_title if several_plans else "", []).append((unit.number, str(unit)))
+    offer_choices(form, "conservation_unit", groups)
 
 
 class ActivityFilterSet(PlainFilterSet):

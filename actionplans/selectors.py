@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from .filtersets import OUTLINE_FILTERS, ActivityFilterSet, outline_selects
+from conservation_units.models import ConservationUnit
+
+from .filtersets import OUTLINE_FILTERS, ActivityFilterSet, outline_selects, unit_select
 from .models import ActionPlan, Activity, PlanElement
 
 OUTLINE_LEVELS = ("section", "theme", "objective", "result")
@@ -34,10 +36,13 @@ def activity_country_codes(activity_ids) -> dict[int, list[str]]:
 
 
 def activity_filterset(*, data=None) -> ActivityFilterSet:
-    """The activity list page filtered as its request asks; ``.qs`` holds the rows. Its outline filters
-    are selects of the chosen plan's outline (every plan's without one)."""
+    """The activity list page filtered as its request asks; ``.qs`` holds the rows. Its outline and unit
+    filters are selects of the chosen plan's outline and units (every plan's without one)."""
     filterset = ActivityFilterSet(data=data, queryset=activity_queryset())
-    outline_selects(filterset.form, outline_filter_elements(plan_slug=(data or {}).get("plan") or None))
+    plan_slug = (data or {}).get("plan") or None
+    outline_selects(filterset.form, outline_filter_elements(plan_slug=plan_slug))
+    units = ConservationUnit.objects.select_related("plan").order_by("plan__slug", "number")
+    unit_select(filterset.form, list(units.filter(plan__slug=plan_slug) if plan_slug else units))
     return filterset
 
 

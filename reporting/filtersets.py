@@ -13,9 +13,9 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.filtersets import TAG_HELP, ActivityFilterSet, OutlineSelect, TagFilter, outline_label, outline_languages
+from actionplans.filtersets import TAG_HELP, ActivityFilterSet, TagFilter, outline_label, outline_languages
 from actionplans.models import ActionPlan, Activity
-from cami.filters import PlainFilterSet, WholeNumberFilter
+from cami.filters import LabelledSelect, PlainFilterSet, WholeNumberFilter
 from cami.languages import any_language_contains
 from conservation_units.models import Country
 
@@ -209,7 +209,7 @@ class PairFilterSet(PlainFilterSet):
         objectives = list(objectives)
         self.filters["objective"].extra.update(
             choices=[*((element.code, outline_label(element)) for element in objectives), (NONE, _("No objective"))],
-            widget=OutlineSelect(option_languages=outline_languages(objectives)))
+            widget=LabelledSelect(option_languages=outline_languages(objectives)))
 
     def filter_unit(self, queryset, name, value):
         if value == NONE:

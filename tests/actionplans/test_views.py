@@ -52,9 +52,9 @@ def test_activity_list_query_count_is_constant(client, django_assert_num_queries
     plan, result, kz = plan_with_activities
     url = reverse("actionplans:activity_list") + "?plan=test-plan"
     # plan filter, count, page, its outline elements, countries, footnotes, and the filter form's plan, country
-    # and commitment choices and the plan's outline (the section, theme, objective and result selects: one
-    # query for the four)
-    with django_assert_num_queries(10) as before:
+    # and commitment choices, the plan's outline (the section, theme, objective and result selects: one
+    # query for the four) and its units (the unit select)
+    with django_assert_num_queries(11) as before:
         client.get(url)
     for n in range(20):
         ActivityFactory(plan=plan, result=result, countries=[kz])

@@ -60,6 +60,18 @@ def test_activity_list_without_a_plan_groups_the_outline_by_plan(client, outline
     assert 'name="theme"' not in form and 'name="section"' in form
 
 
+def test_activity_list_filters_by_a_unit_chosen_by_name(client, outlined):
+    url = reverse("actionplans:activity_list")
+    form = filter_form(client.get(url, {"plan": "test-plan"}).content.decode())
+    assert '<option value="1">1) Western Tien Shan</option>' in form
+    html = client.get(url, {"plan": "test-plan", "conservation_unit": "1"}).content.decode()
+    assert "Collaborate across borders" in html and "Train protected area staff" not in html
+    assert '<option value="1" selected>1) Western Tien Shan</option>' in html
+    # Without a plan, each plan's units under its name (the number alone is every plan's unit of that number).
+    form = filter_form(client.get(url).content.decode())
+    assert '<optgroup label="Test plan">' in form and '<option value="1">1) High Pamirs</option>' in form
+
+
 def test_an_outline_code_from_an_old_link_still_filters_and_shows(client, outlined):
     html = client.get(reverse("actionplans:activity_list"), {"plan": "test-plan", "result": "9.9"}).content.decode()
     assert '<option value="9.9" selected>9.9</option>' in html
