@@ -4,16 +4,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, OuterRef, Q
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from cami.filters import WholeNumberFilter
-from cami.languages import any_language_contains
+from cami.filters import PlainFilterSet, WholeNumberFilter, offer_choices
+from cami.languages import active_language, any_language_contains, shown_language
 from conservation_units.models import Country
 
 from .commitments import CommitmentItem, tags_split, validate_tags
 from .editions import edition_lookup
-from .models import ActionPlan, Activity
+from .models import ActionPlan, Activity, PlanElement
 
 
 class EditionField(forms.CharField):
@@ -85,7 +86,52 @@ class TagFilter(django_filters.Filter):
         return queryset.filter(Exists(tagged))
 
 
-class ActivityFilterSet(django_filters.FilterSet):
+# The outline filters: a code in the API, a select of the plan's outline on the pages (outline_selects).
+OUTLINE_FILTERS = {"section": PlanElement.Level.SECTION, "theme": PlanElement.Level.THEME,
+                   "objective": PlanElement.Level.OBJECTIVE, "result": PlanElement.Level.RESULT}
+
+
+def outline_label(element: PlanElement) -> str:
+    """"Objective 1.2 — To stabilize argali numbers …": the heading as printed and the start of its title."""
+    title = Truncator(element.title).words(10)
+    return title if element.level == PlanElement.Level.PART else f"{element} — {title}"
+
+
+def outline_languages(elements) -> dict[str, str]:
+    """Code → language of the title shown, for the elements whose title is not in the page's language."""
+    shown = {element.code: shown_language(element, "title") for element in elements}
+    return {code: language for code, language in shown.items() if language != active_language()}
+
+
+def outline_selects(form, elements):
+    """The outline filters of a page's ``form`` as selects of ``elements`` (with plan and parent; one
+    plan's or several plans' outline), grouped by their parent, or by plan and parent; the value stays
+    the element's code (without a plan, a code picks that code in every plan, as in the API)."""
+    several_plans = len({element.plan_id for element in elements}) > 1
+    for name, level in OUTLINE_FILTERS.items():
+        if name not in form.fields:
+            continue
+        groups: dict = {}
+        of_level = [element for element in elements if element.level == level]
+        for element in of_level:
+            group = outline_label(element.parent) if element.parent else ""
+            if several_plans:
+                group = f"{element.plan.short_title} · {group}" if group else element.plan.short_title
+            groups.setdefault(group, []).append((element.code, outline_label(element)))
+        offer_choices(form, name, groups, option_languages=outline_languages(of_level))
+
+
+def unit_select(form, units):
+    """The activity list's unit filter (a number in the API) as a select of ``units`` (with their plan),
+    grouped by plan where there are several."""
+    several_plans = len({unit.plan_id for unit in units}) > 1
+    groups: dict = {}
+    for unit in units:
+        groups.setdefault(unit.plan.short_title if several_plans else "", []).append((unit.number, str(unit)))
+    offer_choices(form, "conservation_unit", groups)
+
+
+class ActivityFilterSet(PlainFilterSet):
     plan = django_filters.ModelChoiceFilter(
         field_name="plan", to_field_name="slug", queryset=ActionPlan.objects.all(),
         label=_("Plan"), help_text=_("Plan slug, e.g. argali or persian-leopard."),

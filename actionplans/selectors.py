@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from .filtersets import ActivityFilterSet
+from conservation_units.models import ConservationUnit
+
+from .filtersets import OUTLINE_FILTERS, ActivityFilterSet, outline_selects, unit_select
 from .models import ActionPlan, Activity, PlanElement
 
 OUTLINE_LEVELS = ("section", "theme", "objective", "result")
@@ -34,8 +36,25 @@ def activity_country_codes(activity_ids) -> dict[int, list[str]]:
 
 
 def activity_filterset(*, data=None) -> ActivityFilterSet:
-    """The activity list filtered as a page or API request asks; ``.qs`` holds the rows."""
-    return ActivityFilterSet(data=data, queryset=activity_queryset())
+    """The activity list page filtered as its request asks; ``.qs`` holds the rows. Its outline and unit
+    filters are selects of the chosen plan's outline and units (every plan's without one)."""
+    filterset = ActivityFilterSet(data=data, queryset=activity_queryset())
+    plan_slug = (data or {}).get("plan") or None
+    outline_selects(filterset.form, outline_filter_elements(plan_slug=plan_slug))
+    units = ConservationUnit.objects.select_related("plan").order_by("plan__slug", "number")
+    unit_select(filterset.form, list(units.filter(plan__slug=plan_slug) if plan_slug else units))
+    return filterset
+
+
+def outline_filter_elements(*, plan=None, plan_slug=None) -> list[PlanElement]:
+    """The outline headings a page's filters offer (sections, themes, objectives, results), with their plan
+    and parent, in plan and document order: one query."""
+    elements = PlanElement.objects.filter(level__in=OUTLINE_FILTERS.values()).select_related("plan", "parent")
+    if plan is not None:
+        elements = elements.filter(plan=plan)
+    if plan_slug is not None:
+        elements = elements.filter(plan__slug=plan_slug)
+    return list(elements.order_by("plan__slug", "position"))
 
 
 def activity_detail_queryset():

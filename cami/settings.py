@@ -130,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A filter's empty choice on the pages says what it means: every value (django-filter's default is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 FORMAT_MODULE_PATH = ["cami.formats"]  # English dates without m/d/Y (cami/formats/en/formats.py)
 # Plan texts (titles, outline, unit names, activity text, actor, indicator, footnotes) have a column per
 # language of LANGUAGES (text_en, text_ru); the English one is the printed original, shown wherever

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from cami.filters import WholeNumberFilter
+from cami.filters import PlainFilterSet, WholeNumberFilter
 
 from .models import ConservationUnit, Country
 
@@ -10,7 +10,7 @@ from .models import ConservationUnit, Country
 ActionPlan = ConservationUnit.plan.field.related_model
 
 
-class ConservationUnitFilterSet(django_filters.FilterSet):
+class ConservationUnitFilterSet(PlainFilterSet):
     plan = django_filters.ModelChoiceFilter(
         field_name="plan", to_field_name="slug", queryset=ActionPlan.objects.all(), label=_("Plan"),
         help_text=_("Plan slug."),
@@ -27,7 +27,7 @@ class ConservationUnitFilterSet(django_filters.FilterSet):
         fields = ["plan", "plan_id", "country", "kind"]
 
 
-class CountryFilterSet(django_filters.FilterSet):
+class CountryFilterSet(PlainFilterSet):
     plan = django_filters.ModelChoiceFilter(
         field_name="action_plans", to_field_name="slug", queryset=ActionPlan.objects.all(), label=_("Plan"),
         help_text=_("Plan slug: its range states."),

@@ -13,9 +13,9 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.filtersets import TAG_HELP, ActivityFilterSet, TagFilter
+from actionplans.filtersets import TAG_HELP, ActivityFilterSet, TagFilter, outline_label, outline_languages
 from actionplans.models import ActionPlan, Activity
-from cami.filters import WholeNumberFilter
+from cami.filters import LabelledSelect, PlainFilterSet, WholeNumberFilter
 from cami.languages import any_language_contains
 from conservation_units.models import Country
 
@@ -28,7 +28,7 @@ PAIR_STATUS_CHOICES = [*ProgressReport.Status.choices, (rules.NO_INFORMATION, ru
 NONE = "none"  # filter value: activities without a unit, objective or priority level
 
 
-class ProgressReportFilterSet(django_filters.FilterSet):
+class ProgressReportFilterSet(PlainFilterSet):
     """Filters of the progress list, in the browser (/progress/) and the API (/api/v1/progress/)."""
 
     plan = django_filters.ModelChoiceFilter(
@@ -109,7 +109,7 @@ class ExportProgressFilterSet(ProgressReportFilterSet):
         fields = ["round", "status", "state", "activity", "updated_since", "search"]
 
 
-class ReportingRoundFilterSet(django_filters.FilterSet):
+class ReportingRoundFilterSet(PlainFilterSet):
     plan = django_filters.ModelChoiceFilter(
         field_name="plan", to_field_name="slug", queryset=ActionPlan.objects.all(), label=_("Plan"),
         help_text=_("Plan slug."),
@@ -121,7 +121,7 @@ class ReportingRoundFilterSet(django_filters.FilterSet):
         fields = ["plan", "status"]
 
 
-class CountryReportFilterSet(django_filters.FilterSet):
+class CountryReportFilterSet(PlainFilterSet):
     round = django_filters.ModelChoiceFilter(queryset=ReportingRound.objects.all(), label=_("Round"),
                                              help_text=_("Round id."))
     country = django_filters.ModelChoiceFilter(
@@ -180,7 +180,7 @@ class CountryActivityFilterSet(ActivityFilterSet):
         return queryset.filter(condition)
 
 
-class PairFilterSet(django_filters.FilterSet):
+class PairFilterSet(PlainFilterSet):
     """Filters of the list behind a dashboard's figures (kept beside them: they filter the same pairs)."""
 
     country = django_filters.ChoiceFilter(field_name="country__code", label=_("Country"))
@@ -206,8 +206,10 @@ class PairFilterSet(django_filters.FilterSet):
         self.filters["country"].extra["choices"] = [(country.code, country.local_name) for country in countries]
         self.filters["conservation_unit"].extra["choices"] = [
             *((unit.number, str(unit)) for unit in units), (NONE, _("No conservation unit"))]
-        self.filters["objective"].extra["choices"] = [
-            *((element.code, str(element)) for element in objectives), (NONE, _("No objective"))]
+        objectives = list(objectives)
+        self.filters["objective"].extra.update(
+            choices=[*((element.code, outline_label(element)) for element in objectives), (NONE, _("No objective"))],
+            widget=LabelledSelect(option_languages=outline_languages(objectives)))
 
     def filter_unit(self, queryset, name, value):
         if value == NONE:

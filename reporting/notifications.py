@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from .models import Assignment, CountryReport, ReportEvent
+from .models import ActivityComment, Assignment, CountryReport, ReportEvent
 
 logger = logging.getLogger(__name__)
 
@@ -28,26 +28,34 @@ logger = logging.getLogger(__name__)
 MAILED_ACTIONS = (ReportEvent.Action.SUBMITTED, ReportEvent.Action.RETURNED, ReportEvent.Action.VALIDATED)
 
 
-def report_moved(country_report: CountryReport, *, action: str, actor, comment: str = ""):
-    """After the transaction commits, mail the people ``action`` on ``country_report`` concerns."""
+def report_moved(country_report: CountryReport, *, action: str, actor, comment: str = "",
+                 event: ReportEvent | None = None):
+    """After the transaction commits, mail the people ``action`` on ``country_report`` concerns (a return
+    lists the comments on single activities of its ``event`` below the comment on the whole)."""
     if action not in MAILED_ACTIONS:
         return
-    transaction.on_commit(lambda: _mail_report_moved(country_report.pk, action, actor, comment))
+    event_id = event.pk if event is not None else None
+    transaction.on_commit(lambda: _mail_report_moved(country_report.pk, action, actor, comment, event_id))
 
 
 def drafting_handed_over(assignment):
     transaction.on_commit(lambda: _mail_handed_over(assignment.pk))
 
 
-def _mail_report_moved(country_report_id: int, action: str, actor, comment: str):
+def _mail_report_moved(country_report_id: int, action: str, actor, comment: str, event_id: int | None = None):
     country_report = CountryReport.objects.select_related("round__plan", "country").get(pk=country_report_id)
+    activity_comments = []
+    if action == ReportEvent.Action.RETURNED and event_id is not None:
+        activity_comments = list(ActivityComment.objects.filter(event_id=event_id).select_related("activity")
+                                 .order_by("activity__position"))
     if action == ReportEvent.Action.SUBMITTED:
         recipients = get_user_model().objects.filter(is_staff=True, is_active=True)
     else:
         recipients = _people_of(country_report)
     url = _absolute(reverse("reporting:country_report", args=[country_report.round_id, country_report.country.code]))
     context = {"country_report": country_report, "round": country_report.round, "country": country_report.country,
-               "action": action, "actor": actor, "comment": comment, "url": url}
+               "action": action, "actor": actor, "comment": comment, "activity_comments": activity_comments,
+               "url": url}
     _send(recipients.exclude(pk=actor.pk), "reporting/email/report_moved", context)
 
 

@@ -6,14 +6,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    BooleanField, CharField, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value,
+    BooleanField, CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value,
 )
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from actionplans.filtersets import outline_selects
 from actionplans.models import Activity
+from actionplans.selectors import outline_filter_elements
 from conservation_units.models import Country
 
 from . import permissions, rules
@@ -181,6 +183,7 @@ def country_report_page(*, round: ReportingRound, country: Country, user, data) 
         # third of the page's time on the Argali plan (issue #11).
         activities=Activity.objects.with_outline().prefetch_related(
             Prefetch("progress_reports", queryset=reports, to_attr="reports")))
+    outline_selects(filterset.form, outline_filter_elements(plan=round.plan))
     applicable = filterset.queryset
     activities = list(filterset.qs)
     for activity in activities:
@@ -205,14 +208,46 @@ def _mark_return_notes(activities: list, country_report: CountryReport | None):
     """``activity.return_note``: the Secretariat's comment on the activity at the report's last return, while
     the country has not changed that activity since (one query)."""
     notes = {}
-    if country_report is not None and country_report.state != VALIDATED:
-        notes = {activity_id: (comment, at) for activity_id, comment, at in ActivityComment.objects.filter(
-            event=ReportEvent.objects.filter(country_report=country_report, action=ReportEvent.Action.RETURNED)
-            .order_by("-at", "-id").values("pk")[:1]).values_list("activity_id", "comment", "event__at")}
+    if country_report is not None and country_report.state != VALIDATED:  # a validated report has none open
+        notes = return_comments(country_report_ids=[country_report.pk])
     for activity in activities:
-        comment, at = notes.get(activity.pk, (None, None))
-        changed_since = activity.report is not None and activity.report.updated_at > at if comment else False
-        activity.return_note = comment if comment and not changed_since else None
+        note = notes.get((country_report.pk if country_report else None, activity.pk))
+        activity.return_note = _open_note(note, activity.report)
+
+
+def return_comments(*, country_report_ids, user=None) -> dict:
+    """(country report id, activity id) → (comment, returned at): the Secretariat's comments on single
+    activities at each report's last return, unless a validation came after it; with ``user``, only those
+    of countries the user reports for (the Secretariat: all). One query."""
+    last_move = ReportEvent.objects.filter(
+        country_report=OuterRef("event__country_report"),
+        action__in=(ReportEvent.Action.RETURNED, ReportEvent.Action.VALIDATED)).order_by("-at", "-id").values("pk")[:1]
+    comments = ActivityComment.objects.filter(event__country_report__in=country_report_ids, event=Subquery(last_move))
+    if user is not None and not user.is_staff:
+        comments = comments.filter(Exists(Assignment.objects.filter(
+            user=user, country_id=OuterRef("event__country_report__country_id"))))
+    return {(report_id, activity_id): (comment, at) for report_id, activity_id, comment, at in comments.values_list(
+        "event__country_report_id", "activity_id", "comment", "event__at")}
+
+
+def _open_note(note: tuple | None, report) -> str | None:
+    """The comment of ``note`` unless the country changed the activity's report since the return."""
+    if note is None:
+        return None
+    comment, at = note
+    return None if report is not None and report.updated_at > at else comment
+
+
+def progress_return_comments_mark(reports, user):
+    """``report.return_comment`` on each of ``reports`` (working copies): the Secretariat's comment on its
+    activity at the last return, while not changed since, for the country's own people and the Secretariat;
+    None for everyone else (observers, anonymous visitors). One query at most, whatever the number of reports."""
+    reports = list(reports)
+    notes = {}
+    if user.is_authenticated and reports:
+        notes = return_comments(country_report_ids={report.country_report_id for report in reports}, user=user)
+    for report in reports:
+        report.return_comment = _open_note(notes.get((report.country_report_id, report.activity_id)), report)
 
 
 def report_filter_query(data) -> str:

@@ -91,13 +91,18 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         help_text=_("`funds_amount` in USD, converted when the report was saved at the round's rate for the currency "
                     "and kept with the report; null where the round has no rate for the currency (\"no rate\")."))
 
+    return_comment = serializers.SerializerMethodField(help_text=_(
+        "The Secretariat's comment on this activity when it last returned the country's report, until the country "
+        "changes this report (or the report is validated); null when there is none. Only the country's own users "
+        "and the Secretariat read it: null for everyone else."))
+
     class Meta:
         model = ProgressReport
         fields = [
             "id", "url", "html_url", "activity", "plan", "activity_code", "country", "round", "status", "narrative",
             "obstacles", "expected_year", "funds_amount", "funds_currency", "funds_usd", "funds_source", "funds_funder",
             "evidence", "carried_over", "state", "version", "updated_by", "updated_at",
-            "published",
+            "published", "return_comment",
         ]
 
     def to_representation(self, report):
@@ -105,6 +110,10 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         if getattr(report, "shows_published", False):  # every published version is validated
             data["state"] = CountryReport.State.VALIDATED
         return data
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_return_comment(self, report) -> str | None:
+        return getattr(report, "return_comment", None)  # set for the page of reports (selectors)
 
     @extend_schema_field(serializers.URLField())
     def get_html_url(self, report):

@@ -127,6 +127,8 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     the user may see. Filters: `plan` (slug), `country` (ISO code), `round` (id), `status`, `state`
     (of the country's report), `activity` (id), `updated_since` (ISO date-time), `search`, `tag` (the
     activity's commitment item as `scheme:code`, repeatable: any of them). Pages: `page`, `page_size`.
+    `return_comment`: the Secretariat's comment on the activity at the last return, for the country's own
+    users and the Secretariat, until the country changes that report.
 
     Writes: POST creates a report; PATCH changes one and needs the `version` you read (or an
     If-Match header): without it 428, with an old one 409 and nothing changes. Nothing is deleted.
@@ -137,6 +139,12 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
     def get_queryset(self):
         return selectors.progress_queryset(self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        """A page of reports, or one, with the return comment on each (one query for the page)."""
+        if args and args[0] is not None:
+            selectors.progress_return_comments_mark(args[0] if kwargs.get("many") else [args[0]], self.request.user)
+        return super().get_serializer(*args, **kwargs)
 
     def _saved(self, report: ProgressReport, status_code=status.HTTP_200_OK) -> Response:
         """Answer with the report as this request saved it (the service's instance, its version and the

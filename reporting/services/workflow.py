@@ -44,7 +44,7 @@ def _transition(*, country_report: CountryReport, user, action: str, state: str,
         event = move_report(country_report, state, action, user, comment)
         if after:
             after(event)
-        notifications.report_moved(country_report, action=action, actor=user, comment=comment)
+        notifications.report_moved(country_report, action=action, actor=user, comment=comment, event=event)
     return country_report
 
 

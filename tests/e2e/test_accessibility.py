@@ -37,6 +37,7 @@ def page_list(ids: dict) -> list[tuple[str | None, str, str]]:
         ("focal-kz", "activity progress", f"/rounds/{round}/KZ/activities/{activity}/"),
         ("focal-kz", "submit", f"/rounds/{round}/KZ/submit/"),
         ("focal-kz", "plan dashboard", "/dashboards/plans/argali/"),
+        ("focal-kz", "activities behind a figure", f"/dashboards/plans/argali/rows/?round={round}"),
         ("focal-kz", "country dashboard", "/dashboards/countries/KZ/"),
         ("focal-kz", "national report", f"/rounds/{round}/KZ/print/"),
         ("focal-kz", "progress list", "/progress/"),

@@ -92,7 +92,7 @@ def test_focal_point_reports_and_submits_then_the_secretariat_validates(page, de
     # Filters. Priority level High alone: the High activities of every unit (no unit is sent unasked).
     expect(page.get_by_text("101 activities shown")).to_be_visible()
     filters = page.locator("form.filters")
-    filters.get_by_label("Priority level").select_option(["high"])
+    filters.get_by_role("group", name="Priority level").get_by_label("High", exact=True).check()
     filters.get_by_role("button", name="Filter").click()
     expect(page).to_have_url(re.compile(r"[?&]priority_level=high(&|$)"))
     assert not re.search(r"[?&]conservation_unit=[^&]", page.url), f"a unit nobody chose was sent: {page.url}"
@@ -100,7 +100,7 @@ def test_focal_point_reports_and_submits_then_the_secretariat_validates(page, de
 
     # Then conservation unit 2 (Western Tien Shan) too; the URL keeps both.
     filters = page.locator("form.filters")
-    expect(filters.get_by_label("Priority level")).to_have_values(["high"])
+    expect(filters.get_by_role("group", name="Priority level").get_by_label("High", exact=True)).to_be_checked()
     filters.get_by_label("Conservation unit").select_option(label="2) Western Tien Shan")
     filters.get_by_role("button", name="Filter").click()
     expect(page).to_have_url(re.compile(r"[?&]conservation_unit=2(&|$)"))

@@ -419,7 +419,7 @@ def test_progress_shows_its_fields(world, reports):
         "evidence": [{"id": reports["QZ"]["evidence"].pk, "kind": "link", "title": "Patrol log",
                       "url": "https://example.org/patrol-log", "visibility": "public"}],
         "carried_over": False, "state": "draft", "version": 2, "updated_by": "focal-kz-t",
-        "updated_at": body["updated_at"], "published": None,
+        "updated_at": body["updated_at"], "published": None, "return_comment": None,
     }
 
 
@@ -602,12 +602,53 @@ def add_reports(world, n):
 def test_progress_list_queries_do_not_grow_with_the_reports(world, reports, django_assert_num_queries):
     client = api(world["focal_kz"])
     # 1 count for the page, 1 reports joined to round, plan, country, activity and updater,
-    # 1 evidence the user may see (prefetched)
-    with django_assert_num_queries(3):
+    # 1 evidence the user may see (prefetched), 1 the return comments on the page's activities
+    with django_assert_num_queries(4):
         assert client.get(PROGRESS).json()["count"] == 2
     add_reports(world, 20)
-    with django_assert_num_queries(3):
-        assert client.get(PROGRESS).json()["count"] == 22
+    returned_with_comments(world, reports, on=[report.activity for report in ProgressReport.objects.filter(
+        country_report=reports["QZ"]["country_report"])])
+    with django_assert_num_queries(4):
+        page = client.get(PROGRESS).json()
+    assert page["count"] == 22
+    assert sum(1 for row in page["results"] if row["return_comment"]) == 21
+
+
+def returned_with_comments(world, reports, *, on):
+    """QZ's report submitted, then returned with a comment on each activity of ``on``."""
+    submitted(world, reports, "QZ")
+    services.country_report_return(
+        country_report=reports["QZ"]["country_report"], user=world["secretariat"], comment="Please complete.",
+        activity_comments={activity.pk: f"Say more on {activity.code}." for activity in on})
+
+
+def test_the_country_reads_the_return_comment_of_an_activity_until_it_changes_it(world, reports):
+    returned_with_comments(world, reports, on=[world["in_unit"]])
+    report_id = reports["QZ"]["report"].pk
+    for role in ("focal_kz", "contributor_kz", "secretariat"):
+        assert as_role(world, role).get(f"{PROGRESS}{report_id}/").json()["return_comment"] == "Say more on 2.1.", role
+    # QR's report had no comment; other readers of drafts never read QZ's.
+    assert api(world["focal_kz"]).get(f"{PROGRESS}{reports['QR']['report'].pk}/").json()["return_comment"] is None
+    for role in ("observer", "focal_ir"):
+        assert as_role(world, role).get(f"{PROGRESS}{report_id}/").json()["return_comment"] is None, role
+    listed = {row["id"]: row["return_comment"] for row in api(world["focal_kz"]).get(PROGRESS).json()["results"]}
+    assert listed == {report_id: "Say more on 2.1.", reports["QR"]["report"].pk: None}
+    # The country answers the comment: it is gone from the API as from the page.
+    response = api(world["focal_kz"]).patch(f"{PROGRESS}{report_id}/", {"status": "completed", "version": 2},
+                                            format="json")
+    assert response.status_code == 200 and response.json()["return_comment"] is None
+
+
+def test_anonymous_visitors_never_read_a_return_comment(world, reports):
+    services.country_report_submit(country_report=reports["QZ"]["country_report"], user=world["focal_kz"])
+    services.country_report_validate(country_report=reports["QZ"]["country_report"], user=world["secretariat"])
+    services.progress_report_record(round=world["round"], activity=world["in_unit"], country=world["kz"],
+                                    user=world["focal_kz"], values=ProgressInput(status="completed"),
+                                    expected_version=reload(reports, "QZ").version)
+    returned_with_comments(world, reports, on=[world["in_unit"]])
+    rows = api().get(PROGRESS).json()["results"]
+    assert [row["return_comment"] for row in rows] == [None]  # the published version, without the comment
+    assert api(world["focal_kz"]).get(PROGRESS).json()["results"][0]["return_comment"] == "Say more on 2.1."
 
 
 def test_country_report_list_queries_do_not_grow(world, reports, django_assert_num_queries):
@@ -636,6 +677,9 @@ def test_openapi_schema_documents_the_reporting_api(client):
     assert "put" not in paths["/api/v1/progress/{id}/"] and "delete" not in paths["/api/v1/progress/{id}/"]
     properties = response.json()["components"]["schemas"]["ProgressReport"]["properties"]
     assert {"activity_code", "country", "round", "evidence", "state", "version", "updated_by"} <= properties.keys()
+    comment = properties["return_comment"]
+    assert comment["type"] == "string" and comment["nullable"] and comment["readOnly"]
+    assert "Only the country's own users and the Secretariat read it" in comment["description"]
 
 
 # --- Hardening: answers as this request saved; rounds at once; derived titles -------------------------
@@ -705,3 +749,15 @@ def test_a_long_file_name_without_a_title_names_no_title_error(world, reports, s
         "file": SimpleUploadedFile(name, b"%PDF-1.4 test"), "visibility": "public"}, format="multipart")
     assert response.status_code == 201, response.json()
     assert len(response.json()["title"]) == 200
+
+
+def test_a_validation_after_the_return_closes_its_comments(world, reports):
+    returned_with_comments(world, reports, on=[world["in_unit"]])
+    country_report = reports["QZ"]["country_report"]
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    services.country_report_validate(country_report=country_report, user=world["secretariat"])
+    # A correction of another activity reopens the report: the old return's comment stays closed.
+    record(world, world["focal_kz"], activity=world["everywhere"], country=world["kz"], status="completed")
+    assert CountryReport.objects.get(pk=country_report.pk).state == CountryReport.State.REOPENED
+    body = api(world["focal_kz"]).get(f"{PROGRESS}{reports['QZ']['report'].pk}/").json()
+    assert body["return_comment"] is None

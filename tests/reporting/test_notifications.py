@@ -126,3 +126,36 @@ def test_the_home_page_lists_the_messages(client, people):
     assert "submitted by focal-kz-t, waiting for validation" in html
     client.force_login(people["focal_ir"])
     assert "Add dates." not in client.get(reverse("reporting:home")).content.decode()
+
+
+def test_a_return_mail_lists_the_comments_on_single_activities_in_the_recipients_language(
+        people, django_capture_on_commit_callbacks):
+    world = people
+    country_report = report_of_qz(world)
+    services.country_report_submit(country_report=country_report, user=world["focal_kz"])
+    Profile.objects.create(user=world["contributor_kz"], language="ru")
+    world["in_unit"].text_ru = "Сотрудничать через границы"
+    world["in_unit"].save(update_fields=["text_ru"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.country_report_return(
+            country_report=country_report, user=world["secretariat"], comment="Two rows need more.",
+            activity_comments={world["everywhere"].pk: "Say which districts the training covered.",
+                               world["in_unit"].pk: "Name the border posts' partners."})
+    by_address = {message.to[0]: message.body for message in mail.outbox}
+    english = by_address["focal_kz@example.org"]
+    assert "Two rows need more.\n\nOn single activities:\n" in english
+    # In the plan's order, each with its code and text, shortened; typed text arrives unescaped.
+    assert ("- Measure 2.1 — Collaborate across borders — Name the border posts' partners.\n"
+            "- Measure 2.2 — Train protected area staff — Say which districts the training covered.\n") in english
+    assert english.index("On single activities:") < english.index("Change what it asks")
+    russian = by_address["contributor_kz@example.org"]
+    assert "- Мера 2.1 — Сотрудничать через границы — Name the border posts' partners." in russian
+    assert "On single activities" not in russian
+
+
+def test_a_return_mail_without_comments_on_activities_has_no_such_list(people, django_capture_on_commit_callbacks):
+    country_report = report_of_qz(people)
+    services.country_report_submit(country_report=country_report, user=people["focal_kz"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.country_report_return(country_report=country_report, user=people["secretariat"], comment="More.")
+    assert "On single activities" not in mail.outbox[0].body
