@@ -6,6 +6,7 @@ the GBF tags here are the test's own, on an Argali measure and a leopard activit
 """
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -153,7 +154,9 @@ def test_activity_list_page_filters_by_tag(client, tagged):
     response = client.get(reverse("actionplans:activity_list"), {"tag": "gbf:4"})
     assert [activity.pk for activity in response.context["activities"]] == [tagged["argali"].pk, tagged["leopard"].pk]
     html = response.content.decode()
-    assert '<option value="gbf:4" selected>4 — Halt Species Extinction' in html
+    # the filter's box for the item is ticked (a group of checkboxes, #10)
+    assert re.search(r'<input type="checkbox" name="tag" value="gbf:4" id="[^"]+" checked>\s*4 — Halt Species Extinction',
+                     html)
     refused = client.get(reverse("actionplans:activity_list"), {"tag": "gbf:99%"}).content.decode()
     assert "The scheme “gbf” has no item “99%”." in refused
 
