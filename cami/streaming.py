@@ -10,7 +10,8 @@ What a response normally settles while the view runs is settled before the first
 middleware finishes (cookies, session) before the rest is rendered: the CSRF cookie is asked for, and the
 messages are read (so that the message middleware drops them) though they are shown in the second part.
 
-``GZipMiddleware`` is Django's, with one addition: a streamed page is flushed part by part (a sync flush,
+``GZipMiddleware`` is Django's, with two additions: a file compressed already (xlsx, images, PDF) is sent as
+it is, and a streamed page is flushed part by part (a sync flush,
 so each part reaches the browser whole, at a few bytes of compression), where Django's compress_sequence holds
 output back until zlib's buffer fills. The Heal-the-Breach padding of Django's is kept.
 """
@@ -56,10 +57,20 @@ def streamed_text(response) -> str:
     return b"".join(response.streaming_content).decode(response.charset)
 
 
+# Files that are compressed already (the xlsx exports and workbooks are zip files; images, PDFs, archives):
+# gzip would spend CPU for nothing and drop the Content-Length a download's progress bar reads.
+ALREADY_COMPRESSED = ("application/zip", "application/gzip", "application/x-gzip", "application/pdf",
+                      "application/vnd.openxmlformats-officedocument.", "image/", "audio/", "video/")
+
+
 class GZipMiddleware(gzip.GZipMiddleware):
-    """Django's GZipMiddleware; a response of ``streamed_page`` is compressed and flushed part by part."""
+    """Django's GZipMiddleware; a response of ``streamed_page`` is compressed and flushed part by part, and
+    a file that is compressed already is sent as it is."""
 
     def process_response(self, request, response):
+        content_type = response.get("Content-Type", "")
+        if content_type.startswith(ALREADY_COMPRESSED) and not content_type.startswith("image/svg"):
+            return response
         if not getattr(response, FLUSH_EACH_PART, False) or response.has_header("Content-Encoding"):
             return super().process_response(request, response)
         parts = response.streaming_content

@@ -43,3 +43,11 @@ def test_api_answers_are_compressed_too(client, real_plans):
     response = client.get("/api/v1/activities/?plan=argali", HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
     assert gzip.decompress(response.content).startswith(b"{")
+
+
+def test_an_excel_export_is_sent_as_it_is_not_gzipped_again(client, real_plans):
+    # An xlsx file is a zip already: gzip would spend CPU for nothing and drop its Content-Length.
+    response = client.get(reverse("reporting:export_xlsx"), {"plan": "argali"}, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and not response.has_header("Content-Encoding")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body[:2] == b"PK"
