@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 import xlsxwriter
 import xlsxwriter.worksheet
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # the characters no cell may hold, whichever writer
 
 from .. import rules
 from .columns import (
@@ -26,8 +26,8 @@ from .columns import (
     labels,
     status_label,
 )
-from .commitments import write_commitments
-from .details import _excel_time, details, details_csv
+from .commitments import CommitmentTally, write_commitments
+from .details import _excel_time, details_csv, table_details
 from .money import PlanMoney, plan_money, row_mobilised, row_planned
 from .scope import Scope
 from .tables import (
@@ -195,10 +195,21 @@ def workbook_bytes(tables: ProgressTables) -> bytes:
     def sheet(title: str) -> Sheet:
         return Sheet(workbook.add_worksheet(sheet_title(title, used), worksheet_class=_Worksheet), formats)
 
-    _write_summary(sheet(_("Summary")), tables)
-    for table in tables.tables:
-        _write_matrix(sheet(_("Matrix %(plan)s") % {"plan": table.plan.short_title}), table, tables.scope)
-    _write_details(sheet(_("Details")), tables)
+    # The sheets in their order, then written plan by plan: each plan's Summary figures, Matrix and Details
+    # rows, before the next plan is read (each sheet is a file of its own until the workbook closes).
+    summary = sheet(_("Summary"))
+    matrices = [sheet(_("Matrix %(plan)s") % {"plan": round.plan.short_title}) for round, _prev in tables.chosen]
+    details_sheet = sheet(_("Details"))
+    _start_summary(summary, tables)
+    _start_details(details_sheet)
+    commitments, names, zone = CommitmentTally(), labels(), timezone.get_current_timezone()
+    for table, matrix in zip(tables.each_table(), matrices):
+        _write_plan_summary(summary, plan_summary(table))
+        _write_matrix(matrix, table, tables.scope)
+        _write_details(details_sheet, table_details(table, names, zone))
+        commitments.add(table)
+    write_commitments(summary, commitments.figures())
+    _end_details(details_sheet)
     workbook.close()
     return buffer.getvalue()
 
@@ -227,17 +238,15 @@ def export_filename(tables: ProgressTables, extension: str) -> str:
 
 # Summary -----------------------------------------------------------------------------------------
 
-def _write_summary(sheet: Sheet, tables: ProgressTables):
+def _start_summary(sheet: Sheet, tables: ProgressTables):
+    """What the export is; each plan's figures follow as the plan is read, then "By commitment"."""
     sheet.widths({1: 50, **{column: 16 for column in range(2, 10)}})
     sheet.append([sheet.cell(_("CAMI action plans: progress tables"), "title")])
     for label, value in _about(sheet, tables):
         sheet.append([sheet.cell(label, "bold"), value])
-    if not tables.tables:
+    if not tables.chosen:
         sheet.append([])
         sheet.append([_("No plan with a reporting round matches these filters.")])
-    for table in tables.tables:
-        _write_plan_summary(sheet, plan_summary(table))
-    write_commitments(sheet, tables)
 
 
 def _about(sheet: Sheet, tables: ProgressTables) -> list:
@@ -417,21 +426,26 @@ DETAILS_STYLES = {"activity_text": "text", "narrative": "text", "obstacles": "te
                   "updated_at": "time", "funds_amount": "amount", "funds_usd": "amount"}
 
 
-def _write_details(sheet: Sheet, tables: ProgressTables):
+def _start_details(sheet: Sheet):
     sheet.widths(dict(enumerate(DETAILS_WIDTHS, start=1)))
-    ws = sheet.ws
-    ws.freeze_panes(1, 0)  # A2
-    _landscape_one_page_wide(ws)
+    sheet.ws.freeze_panes(1, 0)  # A2
+    _landscape_one_page_wide(sheet.ws)
     sheet.append(sheet.header(DETAILS_HEADER))
+
+
+def _write_details(sheet: Sheet, rows):
     # The hot loop of a big export: each column's format looked up once, each value written straight.
     columns = [(column, name, sheet.formats[DETAILS_STYLES[name]] if name in DETAILS_STYLES else None)
                for column, name in enumerate(DETAILS_FIELDS)]
     write, row_number = sheet.write, sheet.row
-    for row in details(tables):
+    for row in rows:
         row["updated_at"] = row["updated_at"].replace(tzinfo=None)  # Excel has no time zones
         for column, name, cell_format in columns:
             write(row_number, column, row[name], cell_format)
         row_number += 1
     sheet.row = row_number
-    ws.autofilter(0, 0, row_number - 1, len(DETAILS_FIELDS) - 1)
-    ws.repeat_rows(0)
+
+
+def _end_details(sheet: Sheet):
+    sheet.ws.autofilter(0, 0, sheet.row - 1, len(DETAILS_FIELDS) - 1)
+    sheet.ws.repeat_rows(0)
