@@ -54,6 +54,7 @@ def details(tables: ProgressTables):
     """Every exported progress report: by plan, in document order, then by country code."""
     for table in tables.each_table():
         yield from table_details(table)
+        del table  # before the next plan is read
 
 
 def table_details(table: PlanTable, names: dict | None = None, zone=None):

@@ -52,7 +52,7 @@ class ReportRow:
     funds_source: str
     funds_funder: str
     search_hit: bool = False
-    evidence: list = field(default_factory=list)  # URLs of its public evidence
+    evidence: tuple = ()  # URLs of its public evidence (a tuple: most reports have none)
 
 
 REPORT_VALUES = {
@@ -125,7 +125,9 @@ class ProgressTables:
         yield from _each_table(self)
 
 
-CHUNK = 2000  # rows fetched at a time by each of an export's queries
+# Rows fetched at a time by each of an export's queries: what sits in memory of a query at once. An
+# activity row is wide (its plan, unit, objective... joined), a report row holds its narrative.
+CHUNK, REPORT_CHUNK, ACTIVITY_CHUNK = 2000, 500, 100
 _END = object()
 
 
@@ -208,7 +210,7 @@ def _current_reports(user, scope: Scope, round_ids: list[int]):
         names.append("search_hit")
         paths.append("search_hit")
     rows = (reports.values_list("country_report__round__plan_id", *paths)
-            .order_by("country_report__round__plan__slug").iterator(chunk_size=CHUNK))
+            .order_by("country_report__round__plan__slug").iterator(chunk_size=REPORT_CHUNK))
     return _report_rows(rows, names), _public_evidence(user, reports, published=reports.reads_published)
 
 
@@ -259,7 +261,7 @@ def _activities(scope: Scope, edition_ids: list[int]):
         hits = ActivityFilterSet(data={"search": scope.search}, queryset=Activity.objects.all(),
                                 every_edition=True).qs
         activities = activities.annotate(search_hit=Exists(hits.filter(pk=OuterRef("pk"))))
-    return activities.iterator(chunk_size=CHUNK)
+    return activities.iterator(chunk_size=ACTIVITY_CHUNK)
 
 
 def _applies(scope: Scope, edition_ids: list[int]):
@@ -335,27 +337,35 @@ def _each_table(tables: ProgressTables):
     reports, evidence = _ByPlan(reports, order), _ByPlan(evidence, order)
     previous = _ByPlan(_previous_statuses(user, scope, [prev.pk for _round, prev in chosen if prev]), order)
     tags = _ByPlan(_tags(scope, edition_ids), order, attrgetter("export_plan_id"))
+    streams = (activities, applies, reports, evidence, previous, tags)
     for round, prev in chosen:
-        plan_id = round.plan_id
-        countries = [c for c in round.plan.range_states.all() if scope.country is None or c.pk == scope.country.pk]
-        table = PlanTable(round.plan, round, prev, countries)
-        plan_applies: dict[int, set] = {}
-        for _plan, activity_id, country_id in applies.take(plan_id):
-            plan_applies.setdefault(activity_id, set()).add(country_id)
-        current = {(row.activity_id, row.country_id): row for _plan, row in reports.take(plan_id)}
-        by_id = {row.id: row for row in current.values()}
-        for _plan, report_id, url in evidence.take(plan_id):
-            by_id[report_id].evidence.append(url)
-        del by_id
-        before = None
-        if prev is not None:
-            before = {(activity_id, country_id): status
-                      for _plan, activity_id, country_id, status in previous.take(plan_id)}
-        _fill_table(table, activities.take(plan_id), plan_applies, scope, current, before)
-        if table.rows:
-            exported = {row.activity.id for row in table.rows}
-            table.tags = [tag for tag in tags.take(plan_id) if tag.activity_id in exported]
-        yield table
+        # Built in a function of its own: nothing of this plan's table is left here while the next is read.
+        yield _plan_table(scope, round, prev, *streams)
+
+
+def _plan_table(scope: Scope, round, prev, activities, applies, reports, evidence, previous, tags) -> PlanTable:
+    plan_id = round.plan_id
+    countries = [c for c in round.plan.range_states.all() if scope.country is None or c.pk == scope.country.pk]
+    table = PlanTable(round.plan, round, prev, countries)
+    plan_applies: dict[int, set] = {}
+    for _plan, activity_id, country_id in applies.take(plan_id):
+        plan_applies.setdefault(activity_id, set()).add(country_id)
+    current = {(row.activity_id, row.country_id): row for _plan, row in reports.take(plan_id)}
+    by_id = {row.id: row for row in current.values()}
+    for _plan, report_id, url in evidence.take(plan_id):
+        row = by_id[report_id]
+        row.evidence = (*row.evidence, url)
+    del by_id
+    before = None
+    if prev is not None:
+        statuses: dict = {}  # each status one string, not one copy per report
+        before = {(activity_id, country_id): statuses.setdefault(status, status)
+                  for _plan, activity_id, country_id, status in previous.take(plan_id)}
+    _fill_table(table, activities.take(plan_id), plan_applies, scope, current, before)
+    if table.rows:
+        exported = {row.activity.id for row in table.rows}
+        table.tags = [tag for tag in tags.take(plan_id) if tag.activity_id in exported]
+    return table
 
 
 # --- Summary figures ------------------------------------------------------------------------------

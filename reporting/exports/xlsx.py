@@ -203,11 +203,13 @@ def workbook_bytes(tables: ProgressTables) -> bytes:
     _start_summary(summary, tables)
     _start_details(details_sheet)
     commitments, names, zone = CommitmentTally(), labels(), timezone.get_current_timezone()
-    for table, matrix in zip(tables.each_table(), matrices):
+    matrices = iter(matrices)
+    for table in tables.each_table():  # not zip(): its tuple would hold a table while the next is read
         _write_plan_summary(summary, plan_summary(table))
-        _write_matrix(matrix, table, tables.scope)
+        _write_matrix(next(matrices), table, tables.scope)
         _write_details(details_sheet, table_details(table, names, zone))
         commitments.add(table)
+        del table  # before the next plan is read
     write_commitments(summary, commitments.figures())
     _end_details(details_sheet)
     workbook.close()
