@@ -37,7 +37,6 @@ class ReportRow:
     id: int
     activity_id: int
     country_id: int
-    round_id: int
     state: str
     status: str
     narrative: str
@@ -57,7 +56,7 @@ class ReportRow:
 
 REPORT_VALUES = {
     "id": "id", "activity_id": "activity_id", "country_id": "country_report__country_id",
-    "round_id": "country_report__round_id", "state": "seen_state", "status": "status",
+    "state": "seen_state", "status": "status",
     "narrative": "narrative", "obstacles": "obstacles", "expected_year": "expected_year",
     "carried_over": "carried_over", "updated_at": "updated_at", "updated_by": "updated_by__username",
     **{name: name for name in FUNDS_FIELDS},
@@ -128,6 +127,7 @@ class ProgressTables:
 # Rows fetched at a time by each of an export's queries: what sits in memory of a query at once. An
 # activity row is wide (its plan, unit, objective... joined), a report row holds its narrative.
 CHUNK, REPORT_CHUNK, ACTIVITY_CHUNK = 2000, 500, 100
+NOTHING: dict = {}
 _END = object()
 
 
@@ -214,11 +214,12 @@ def _current_reports(user, scope: Scope, round_ids: list[int]):
     return _report_rows(rows, names), _public_evidence(user, reports, published=reports.reads_published)
 
 
-SHARED_VALUES = ("state", "status", "funds_currency", "funds_source", "updated_by")
+SHARED_VALUES = ("activity_id", "country_id", "state", "status", "funds_currency", "funds_source", "updated_by")
 
 
 def _report_rows(rows, names: list):
-    """A choice or a user name is one string shared by every report that has it, not one copy each."""
+    """An activity, a country, a choice or a user name is one object shared by every report that has it,
+    not one copy each."""
     shared: dict = {}
     positions = [names.index(name) for name in SHARED_VALUES]
     for plan_id, *values in rows:
@@ -294,20 +295,21 @@ def _keeps(scope: Scope, pair: Pair) -> bool:
 
 
 def _fill_table(table: PlanTable, activities, applies: dict, scope: Scope, current: dict, previous: dict | None):
-    """``current``: {(activity id, country id): ReportRow} of the round; ``previous``: the same of statuses
+    """``current``: {activity id: {country id: ReportRow}} of the round; ``previous``: the same of statuses
     in the round before (None: no round before)."""
     columns = [(country, country.pk) for country in table.countries]  # .pk is slow over 100,000 pairs
     for activity in activities:
         activity_id = activity.id
         countries = applies.get(activity_id, ())
+        reports = current.get(activity_id, NOTHING)
+        statuses = previous.get(activity_id, NOTHING) if previous is not None else None
         cells = []
         for country, country_id in columns:
             if country_id not in countries:
                 cells.append(None)
                 continue
-            key = (activity_id, country_id)
-            before = previous.get(key, NO_INFORMATION) if previous is not None else None
-            pair = Pair(activity, country, current.get(key), before)
+            before = statuses.get(country_id, NO_INFORMATION) if statuses is not None else None
+            pair = Pair(activity, country, reports.get(country_id), before)
             pair.selected = _keeps(scope, pair)
             cells.append(pair)
         if any(cell is not None and cell.selected for cell in cells):
@@ -350,17 +352,21 @@ def _plan_table(scope: Scope, round, prev, activities, applies, reports, evidenc
     plan_applies: dict[int, set] = {}
     for _plan, activity_id, country_id in applies.take(plan_id):
         plan_applies.setdefault(activity_id, set()).add(country_id)
-    current = {(row.activity_id, row.country_id): row for _plan, row in reports.take(plan_id)}
-    by_id = {row.id: row for row in current.values()}
+    # {activity id: {country id: ...}}: a dict per activity costs less than a (activity, country) key per pair.
+    current: dict[int, dict] = {}
+    by_id = {}
+    for _plan, row in reports.take(plan_id):
+        current.setdefault(row.activity_id, {})[row.country_id] = by_id[row.id] = row
     for _plan, report_id, url in evidence.take(plan_id):
         row = by_id[report_id]
         row.evidence = (*row.evidence, url)
     del by_id
     before = None
     if prev is not None:
-        statuses: dict = {}  # each status one string, not one copy per report
-        before = {(activity_id, country_id): statuses.setdefault(status, status)
-                  for _plan, activity_id, country_id, status in previous.take(plan_id)}
+        before, shared = {}, {}  # each status and country one object, not one copy per report
+        for _plan, activity_id, country_id, status in previous.take(plan_id):
+            before.setdefault(activity_id, {})[shared.setdefault(country_id, country_id)] = shared.setdefault(
+                status, status)
     _fill_table(table, activities.take(plan_id), plan_applies, scope, current, before)
     if table.rows:
         exported = {row.activity.id for row in table.rows}
