@@ -1,5 +1,5 @@
-"""The export workbook: named styles, the Summary, a Matrix per plan and the Details sheet, and the files
-the views send (``progress_workbook``, ``progress_csv``)."""
+"""The export workbook, written by XlsxWriter one plan at a time: its formats, the Summary, a Matrix per plan
+and the Details sheet, and the files the views send (``progress_workbook``, ``progress_csv``)."""
 from __future__ import annotations
 
 import datetime
