@@ -3,8 +3,8 @@ and the Details sheet, and the files the views send (``progress_workbook``, ``pr
 from __future__ import annotations
 
 import datetime
-import io
 import re
+import tempfile
 from decimal import Decimal
 
 from django.utils import timezone
@@ -185,10 +185,18 @@ def sheet_title(wanted: str, used: set) -> str:
 
 
 def workbook_bytes(tables: ProgressTables) -> bytes:
+    # Written to a temporary file, read back once the writer is gone: the zip is never built in memory
+    # beside the writer's own objects.
+    with tempfile.TemporaryFile() as out:
+        _write_workbook(out, tables)
+        out.seek(0)
+        return out.read()
+
+
+def _write_workbook(out, tables: ProgressTables):
     # constant_memory: each sheet's rows stream to a temporary file, strings inline (no table of them
     # all in memory); a big Details sheet never sits in memory as cells.
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
     formats = {key: workbook.add_format(attributes) for key, attributes in _style_attributes().items()}
     used: set = set()
 
@@ -213,7 +221,6 @@ def workbook_bytes(tables: ProgressTables) -> bytes:
     write_commitments(summary, commitments.figures())
     _end_details(details_sheet)
     workbook.close()
-    return buffer.getvalue()
 
 
 def progress_workbook(*, user, params) -> bytes:
