@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from actionplans.models import Activity, CommitmentItem
+from actionplans.models import CommitmentItem
 
 from .columns import STATUS_ORDER, status_label
-from .tables import ProgressTables
 
 
 @dataclass
@@ -25,26 +24,30 @@ class CommitmentFigures:
         return f"{self.item.tag}" if self.item.title == self.item.code else f"{self.item.tag} — {self.item.title}"
 
 
-def commitment_figures(tables: ProgressTables) -> list[CommitmentFigures]:
-    """Per item, in scheme and natural order: one query (the tags of the exported activities), none when
-    no activity is exported."""
-    rows = {row.activity.id: row for table in tables.tables for row in table.rows}
-    if not rows:
-        return []
-    figures: dict[int, CommitmentFigures] = {}
-    tags = (Activity.tags.through.objects.filter(activity_id__in=list(rows))
-            .select_related("commitmentitem__scheme").order_by())
-    for tag in tags:
-        item = tag.commitmentitem
-        entry = figures.setdefault(item.pk, CommitmentFigures(item))
-        entry.activities.add(tag.activity_id)
-        entry.by_status.update(pair.status for pair in rows[tag.activity_id].cells if pair is not None and pair.selected)
-    return sorted(figures.values(), key=lambda entry: (entry.item.scheme.slug, entry.item.sort_key, entry.item.code))
+class CommitmentTally:
+    """The figures per item, added up plan by plan as the tables are read (their tags come with them: one
+    query for every plan, none when no activity is exported)."""
+
+    def __init__(self):
+        self._figures: dict[int, CommitmentFigures] = {}
+
+    def add(self, table):
+        rows = {row.activity.id: row for row in table.rows}
+        for tag in table.tags:
+            item = tag.commitmentitem
+            entry = self._figures.setdefault(item.pk, CommitmentFigures(item))
+            entry.activities.add(tag.activity_id)
+            entry.by_status.update(pair.status for pair in rows[tag.activity_id].cells
+                                   if pair is not None and pair.selected)
+
+    def figures(self) -> list[CommitmentFigures]:
+        """Per item, in scheme and natural order."""
+        return sorted(self._figures.values(),
+                      key=lambda entry: (entry.item.scheme.slug, entry.item.sort_key, entry.item.code))
 
 
-def write_commitments(sheet, tables: ProgressTables):
+def write_commitments(sheet, figures: list[CommitmentFigures]):
     """The block, below the plans' figures (``sheet``: the Summary's ``xlsx.Sheet``)."""
-    figures = commitment_figures(tables)
     sheet.append([])
     sheet.append([sheet.cell(_("By commitment"), "heading")])
     if not figures:

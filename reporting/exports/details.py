@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ..models import ReportingRound
 from .columns import DETAILS_FIELDS, DETAILS_HEADER, labels
-from .tables import Pair, ProgressTables
+from .tables import Pair, PlanTable, ProgressTables
 
 
 # --- Details rows (the sheet, the CSV and the JSON) -----------------------------------------------
@@ -52,11 +52,17 @@ def detail_values(pair: Pair, round: ReportingRound, names: dict, zone) -> dict:
 
 def details(tables: ProgressTables):
     """Every exported progress report: by plan, in document order, then by country code."""
-    names, zone = labels(), timezone.get_current_timezone()
-    for table in tables.tables:
-        for pair in table.pairs():
-            if pair.report is not None:
-                yield detail_values(pair, table.round, names, zone)
+    for table in tables.each_table():
+        yield from table_details(table)
+        del table  # before the next plan is read
+
+
+def table_details(table: PlanTable, names: dict | None = None, zone=None):
+    """The Details rows of one plan."""
+    names, zone = names or labels(), zone or timezone.get_current_timezone()
+    for pair in table.pairs():
+        if pair.report is not None:
+            yield detail_values(pair, table.round, names, zone)
 
 
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from decimal import Decimal
 
 from django.conf import settings
@@ -36,7 +37,6 @@ class ReportRow:
     id: int
     activity_id: int
     country_id: int
-    round_id: int
     state: str
     status: str
     narrative: str
@@ -51,12 +51,12 @@ class ReportRow:
     funds_source: str
     funds_funder: str
     search_hit: bool = False
-    evidence: list = field(default_factory=list)  # URLs of its public evidence
+    evidence: tuple = ()  # URLs of its public evidence (a tuple: most reports have none)
 
 
 REPORT_VALUES = {
     "id": "id", "activity_id": "activity_id", "country_id": "country_report__country_id",
-    "round_id": "country_report__round_id", "state": "seen_state", "status": "status",
+    "state": "seen_state", "status": "status",
     "narrative": "narrative", "obstacles": "obstacles", "expected_year": "expected_year",
     "carried_over": "carried_over", "updated_at": "updated_at", "updated_by": "updated_by__username",
     **{name: name for name in FUNDS_FIELDS},
@@ -99,6 +99,7 @@ class PlanTable:
     previous: ReportingRound | None
     countries: list
     rows: list[MatrixRow] = field(default_factory=list)
+    tags: list = field(default_factory=list)  # the commitment tags of its exported activities (commitments.py)
 
     def pairs(self):
         """The pairs the filters keep, in document order and by country."""
@@ -108,10 +109,49 @@ class PlanTable:
 
 @dataclass
 class ProgressTables:
+    """An export: which rounds, and each plan's table read when it is written (``each_table``)."""
+
     user: object
     scope: Scope
-    tables: list[PlanTable]
+    chosen: list  # (round, the round before it or None) per plan, by plan slug
     made_at: datetime.datetime
+
+    def each_table(self):
+        """The PlanTable of each chosen round, one plan at a time: only that plan's activities, pairs and
+        reports are in memory at once, whatever the number of plans. The same queries however many plans
+        (see the tests): each reads every plan's rows in plan order, fetched a chunk at a time, and is
+        taken plan by plan. Each call reads the tables again."""
+        yield from _each_table(self)
+
+
+# Rows fetched at a time by each of an export's queries: what sits in memory of a query at once. An
+# activity row is wide (its plan, unit, objective... joined), a report row holds its narrative.
+CHUNK, REPORT_CHUNK, ACTIVITY_CHUNK = 2000, 500, 100
+NOTHING: dict = {}
+_END = object()
+
+
+class _ByPlan:
+    """Rows ordered by plan as the chosen rounds are (by plan slug), taken one plan's rows at a time; the
+    rows of a plan not taken are passed over. The query runs when rows are first taken."""
+
+    def __init__(self, rows, order: dict, plan_of=itemgetter(0)):
+        self._rows, self._order, self._plan_of, self._next = rows, order, plan_of, None
+
+    def take(self, plan_id) -> list:
+        self._rows = iter(self._rows)
+        wanted, taken = self._order[plan_id], []
+        while True:
+            if self._next is None:
+                self._next = next(self._rows, _END)
+            if self._next is _END:
+                return taken
+            place = self._order[self._plan_of(self._next)]
+            if place > wanted:
+                return taken
+            if place == wanted:
+                taken.append(self._next)
+            self._next = None
 
 
 def _chosen_rounds(scope: Scope) -> list[tuple[ReportingRound, ReportingRound | None]]:
@@ -154,8 +194,9 @@ def _reports(user, scope: Scope, round_ids: list[int]):
     return reports
 
 
-def _current_reports(user, scope: Scope, round_ids: list[int]) -> dict:
-    """{(round, activity, country): ReportRow}, each with its public evidence."""
+def _current_reports(user, scope: Scope, round_ids: list[int]):
+    """(plan id, ReportRow) of the rounds' reports, by plan; and (plan id, report id, URL) of their
+    public evidence, by plan."""
     reports = _reports(user, scope, round_ids)
     # Every published version is validated, whatever its report's state now.
     reports = reports.annotate(seen_state=Value(VALIDATED) if reports.reads_published else F("country_report__state"))
@@ -168,14 +209,23 @@ def _current_reports(user, scope: Scope, round_ids: list[int]) -> dict:
         reports = reports.annotate(search_hit=Exists(hits.filter(pk=OuterRef("pk"))))
         names.append("search_hit")
         paths.append("search_hit")
-    rows = {}
-    for values in reports.values_list(*paths):
-        row = ReportRow(**dict(zip(names, values)))
-        rows[row.round_id, row.activity_id, row.country_id] = row
-    by_id = {row.id: row for row in rows.values()}
-    for report_id, url in _public_evidence(user, reports, published=reports.reads_published):
-        by_id[report_id].evidence.append(url)
-    return rows
+    rows = (reports.values_list("country_report__round__plan_id", *paths)
+            .order_by("country_report__round__plan__slug").iterator(chunk_size=REPORT_CHUNK))
+    return _report_rows(rows, names), _public_evidence(user, reports, published=reports.reads_published)
+
+
+SHARED_VALUES = ("activity_id", "country_id", "state", "status", "funds_currency", "funds_source", "updated_by")
+
+
+def _report_rows(rows, names: list):
+    """An activity, a country, a choice or a user name is one object shared by every report that has it,
+    not one copy each."""
+    shared: dict = {}
+    positions = [names.index(name) for name in SHARED_VALUES]
+    for plan_id, *values in rows:
+        for position in positions:
+            values[position] = shared.setdefault(values[position], values[position])
+        yield plan_id, ReportRow(**dict(zip(names, values)))
 
 
 def _public_evidence(user, reports, published: bool):
@@ -187,39 +237,48 @@ def _public_evidence(user, reports, published: bool):
     evidence = (
         (Evidence.objects.published() if published else Evidence.objects.visible_to(user))
         .filter(visibility=Evidence.Visibility.PUBLIC, progress_report__in=reports.values("pk"))
-        .order_by("added_at", "id").values_list("progress_report_id", "pk", "kind", "url")
+        .order_by("progress_report__country_report__round__plan__slug", "added_at", "id")
+        .values_list("progress_report__country_report__round__plan_id", "progress_report_id", "pk", "kind", "url")
     )
-    for report_id, pk, kind, url in evidence:
-        yield report_id, url if kind == Evidence.Kind.LINK else site + reverse("reporting:evidence_download", args=[pk])
+    for plan_id, report_id, pk, kind, url in evidence.iterator(chunk_size=CHUNK):
+        yield plan_id, report_id, (url if kind == Evidence.Kind.LINK
+                                   else site + reverse("reporting:evidence_download", args=[pk]))
 
 
-def _previous_statuses(user, scope: Scope, round_ids: list[int]) -> dict:
+def _previous_statuses(user, scope: Scope, round_ids: list[int]):
+    """(plan id, activity id, country id, status) in the rounds, by plan."""
     if not round_ids:
-        return {}
+        return []
     reports = _reports(user, scope, round_ids)
-    rows = reports.values_list(
-        "country_report__round_id", "activity_id", "country_report__country_id", reports.seen("status"))
-    return {(round_id, activity_id, country_id): status for round_id, activity_id, country_id, status in rows}
+    return (reports.values_list("country_report__round__plan_id", "activity_id", "country_report__country_id",
+                                reports.seen("status"))
+            .order_by("country_report__round__plan__slug").iterator(chunk_size=CHUNK))
 
 
-def _activities(scope: Scope, edition_ids: list[int]) -> list[Activity]:
+def _activities(scope: Scope, edition_ids: list[int]):
     activities = scope.activities.filter(edition__in=edition_ids)
     if scope.search:
         # The activity list's search: code, text, actor, indicator.
         hits = ActivityFilterSet(data={"search": scope.search}, queryset=Activity.objects.all(),
                                 every_edition=True).qs
         activities = activities.annotate(search_hit=Exists(hits.filter(pk=OuterRef("pk"))))
-    return list(activities)
+    return activities.iterator(chunk_size=ACTIVITY_CHUNK)
 
 
-def _applies(scope: Scope, edition_ids: list[int]) -> dict[int, set]:
-    """{activity id: ids of the countries it applies to}, as plain ids rather than a Country per pair:
-    the pairs the dashboards and the home page count (selectors.activity_country_pairs)."""
+def _applies(scope: Scope, edition_ids: list[int]):
+    """(plan id, activity id, country id) of each country an activity applies to, by plan: plain ids rather
+    than a Country per pair; the pairs the dashboards and the home page count (selectors.activity_country_pairs)."""
     pairs = activity_country_pairs(activities=scope.activities.filter(edition__in=edition_ids))
-    applies: dict[int, set] = {}
-    for activity_id, country_id in pairs.values_list("activity_id", "country_id"):
-        applies.setdefault(activity_id, set()).add(country_id)
-    return applies
+    return (pairs.values_list("activity__plan_id", "activity_id", "country_id").order_by("activity__plan__slug")
+            .iterator(chunk_size=CHUNK))
+
+
+def _tags(scope: Scope, edition_ids: list[int]):
+    """The commitment tags of the exported activities, by plan (the Summary's "By commitment")."""
+    return (Activity.tags.through.objects.filter(activity__in=scope.activities.filter(edition__in=edition_ids)
+                                                 .values("pk"))
+            .annotate(export_plan_id=F("activity__plan_id")).select_related("commitmentitem__scheme")
+            .order_by("activity__plan__slug").iterator(chunk_size=CHUNK))
 
 
 def _keeps(scope: Scope, pair: Pair) -> bool:
@@ -235,19 +294,22 @@ def _keeps(scope: Scope, pair: Pair) -> bool:
     return True
 
 
-def _fill_table(table: PlanTable, activities, applies: dict, scope: Scope, current: dict, previous: dict):
-    round_id, previous_id = table.round.pk, table.previous.pk if table.previous else None
+def _fill_table(table: PlanTable, activities, applies: dict, scope: Scope, current: dict, previous: dict | None):
+    """``current``: {activity id: {country id: ReportRow}} of the round; ``previous``: the same of statuses
+    in the round before (None: no round before)."""
     columns = [(country, country.pk) for country in table.countries]  # .pk is slow over 100,000 pairs
     for activity in activities:
         activity_id = activity.id
         countries = applies.get(activity_id, ())
+        reports = current.get(activity_id, NOTHING)
+        statuses = previous.get(activity_id, NOTHING) if previous is not None else None
         cells = []
         for country, country_id in columns:
             if country_id not in countries:
                 cells.append(None)
                 continue
-            before = previous.get((previous_id, activity_id, country_id), NO_INFORMATION) if previous_id else None
-            pair = Pair(activity, country, current.get((round_id, activity_id, country_id)), before)
+            before = statuses.get(country_id, NO_INFORMATION) if statuses is not None else None
+            pair = Pair(activity, country, reports.get(country_id), before)
             pair.selected = _keeps(scope, pair)
             cells.append(pair)
         if any(cell is not None and cell.selected for cell in cells):
@@ -255,28 +317,61 @@ def _fill_table(table: PlanTable, activities, applies: dict, scope: Scope, curre
 
 
 def progress_tables(*, user, params) -> ProgressTables:
-    """Everything an export shows, read in a constant number of queries (see the tests)."""
+    """An export's tables, its filters checked (a bad one raises ValidationError now); they are read
+    when written, one plan at a time (``ProgressTables.each_table``), in a constant number of queries."""
     scope = export_scope(params)
     if scope.working and not sees_drafts(user):
         raise ValidationError({"version": [_("Sign in to export the working copies: visitors read the "
                                              "published versions (as last validated).")]})
-    chosen = _chosen_rounds(scope)
-    plan_ids = [round.plan_id for round, _previous in chosen]
-    current = _current_reports(user, scope, [round.pk for round, _previous in chosen])
-    previous = _previous_statuses(user, scope, [prev.pk for _round, prev in chosen if prev])
+    return ProgressTables(user, scope, _chosen_rounds(scope), timezone.now())
+
+
+def _each_table(tables: ProgressTables):
+    user, scope, chosen = tables.user, tables.scope, tables.chosen
+    if not chosen:
+        return
     # Each round's activities are those of its edition (Activity.objects.of_round), whichever is current.
     edition_ids = [round.edition_id for round, _previous in chosen]
-    applies = _applies(scope, edition_ids)
-    by_plan: dict[int, list] = {plan_id: [] for plan_id in plan_ids}
-    for activity in _activities(scope, edition_ids):
-        by_plan[activity.plan_id].append(activity)
-    tables = []
+    order = {round.plan_id: place for place, (round, _previous) in enumerate(chosen)}
+    activities = _ByPlan(_activities(scope, edition_ids), order, attrgetter("plan_id"))
+    applies = _ByPlan(_applies(scope, edition_ids), order)
+    reports, evidence = _current_reports(user, scope, [round.pk for round, _previous in chosen])
+    reports, evidence = _ByPlan(reports, order), _ByPlan(evidence, order)
+    previous = _ByPlan(_previous_statuses(user, scope, [prev.pk for _round, prev in chosen if prev]), order)
+    tags = _ByPlan(_tags(scope, edition_ids), order, attrgetter("export_plan_id"))
+    streams = (activities, applies, reports, evidence, previous, tags)
     for round, prev in chosen:
-        countries = [c for c in round.plan.range_states.all() if scope.country is None or c.pk == scope.country.pk]
-        table = PlanTable(round.plan, round, prev, countries)
-        _fill_table(table, by_plan[round.plan_id], applies, scope, current, previous)
-        tables.append(table)
-    return ProgressTables(user, scope, tables, timezone.now())
+        # Built in a function of its own: nothing of this plan's table is left here while the next is read.
+        yield _plan_table(scope, round, prev, *streams)
+
+
+def _plan_table(scope: Scope, round, prev, activities, applies, reports, evidence, previous, tags) -> PlanTable:
+    plan_id = round.plan_id
+    countries = [c for c in round.plan.range_states.all() if scope.country is None or c.pk == scope.country.pk]
+    table = PlanTable(round.plan, round, prev, countries)
+    plan_applies: dict[int, set] = {}
+    for _plan, activity_id, country_id in applies.take(plan_id):
+        plan_applies.setdefault(activity_id, set()).add(country_id)
+    # {activity id: {country id: ...}}: a dict per activity costs less than a (activity, country) key per pair.
+    current: dict[int, dict] = {}
+    by_id = {}
+    for _plan, row in reports.take(plan_id):
+        current.setdefault(row.activity_id, {})[row.country_id] = by_id[row.id] = row
+    for _plan, report_id, url in evidence.take(plan_id):
+        row = by_id[report_id]
+        row.evidence = (*row.evidence, url)
+    del by_id
+    before = None
+    if prev is not None:
+        before, shared = {}, {}  # each status and country one object, not one copy per report
+        for _plan, activity_id, country_id, status in previous.take(plan_id):
+            before.setdefault(activity_id, {})[shared.setdefault(country_id, country_id)] = shared.setdefault(
+                status, status)
+    _fill_table(table, activities.take(plan_id), plan_applies, scope, current, before)
+    if table.rows:
+        exported = {row.activity.id for row in table.rows}
+        table.tags = [tag for tag in tags.take(plan_id) if tag.activity_id in exported]
+    return table
 
 
 # --- Summary figures ------------------------------------------------------------------------------

@@ -1,19 +1,17 @@
-"""The export workbook: named styles, the Summary, a Matrix per plan and the Details sheet, and the files
-the views send (``progress_workbook``, ``progress_csv``)."""
+"""The export workbook, written by XlsxWriter one plan at a time: its formats, the Summary, a Matrix per plan
+and the Details sheet, and the files the views send (``progress_workbook``, ``progress_csv``)."""
 from __future__ import annotations
 
-import io
+import datetime
 import re
+import tempfile
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
-from actionplans.models import Activity
+import xlsxwriter
+import xlsxwriter.worksheet
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # the characters no cell may hold, whichever writer
 
 from .. import rules
 from .columns import (
@@ -28,8 +26,8 @@ from .columns import (
     labels,
     status_label,
 )
-from .commitments import write_commitments
-from .details import _excel_time, details, details_csv
+from .commitments import CommitmentTally, write_commitments
+from .details import _excel_time, details_csv, table_details
 from .money import PlanMoney, plan_money, row_mobilised, row_planned
 from .scope import Scope
 from .tables import (
@@ -47,44 +45,45 @@ from .tables import (
 # --- The workbook ---------------------------------------------------------------------------------
 
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-THIN = Side(style="thin", color="FF999999")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
-CENTRED = Alignment(wrap_text=True, horizontal="center", vertical="center")
+BORDER = {"border": 1, "border_color": "#999999"}
+WRAP = {"text_wrap": True, "valign": "top"}
+CENTRED = {"text_wrap": True, "align": "center", "valign": "vcenter"}
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
 USD_FORMAT = "#,##0"
 AMOUNT_FORMAT = "#,##0.00"
 CELL_MAX = 32767
+A4 = 9  # Excel's paper size code
 
 
-def _styles() -> dict[str, NamedStyle]:
-    """Every look of the workbook, as named styles (they also show in Excel's style gallery)."""
+def _fill(argb: str) -> dict:
+    return {"pattern": 1, "bg_color": "#" + argb[2:]}  # a solid fill: XlsxWriter writes it as the foreground
+
+
+def _style_attributes() -> dict[str, dict]:
+    """Every look of the workbook, as XlsxWriter format properties."""
     styles = {
-        "title": {"font": Font(bold=True, size=14)},
-        "heading": {"font": Font(bold=True, size=12)},
-        "bold": {"font": Font(bold=True)},
-        "header": {"font": Font(bold=True), "fill": PatternFill("solid", start_color="FFDDEBF7"),
-                   "alignment": WRAP, "border": BOX},
-        "text": {"alignment": WRAP},
-        "time": {"number_format": TIME_FORMAT, "alignment": WRAP},
-        "percent": {"number_format": "0.0%"},
-        "percent bold": {"number_format": "0.0%", "font": Font(bold=True)},
-        "usd": {"number_format": USD_FORMAT},
-        "amount": {"number_format": AMOUNT_FORMAT},
-        "usd bold": {"number_format": USD_FORMAT, "font": Font(bold=True)},
-        "legend": {"font": Font(bold=True), "alignment": Alignment(horizontal="right", vertical="center")},
-        "country name": {"font": Font(italic=True), "alignment": CENTRED},
-        "box": {"border": BOX, "alignment": CENTRED},
-        "box bold": {"border": BOX, "alignment": CENTRED, "font": Font(bold=True)},
-        "does not apply": {"fill": PatternFill("solid", start_color=rules.excel_fill_colour(rules.DOES_NOT_APPLY_COLOUR, 1)), "border": BOX,
-                           "alignment": CENTRED},
+        "title": {"bold": True, "font_size": 14},
+        "heading": {"bold": True, "font_size": 12},
+        "bold": {"bold": True},
+        "header": {"bold": True, **_fill("FFDDEBF7"), **WRAP, **BORDER},
+        "text": WRAP,
+        "time": {"num_format": TIME_FORMAT, **WRAP},
+        "percent": {"num_format": "0.0%"},
+        "percent bold": {"num_format": "0.0%", "bold": True},
+        "usd": {"num_format": USD_FORMAT},
+        "amount": {"num_format": AMOUNT_FORMAT},
+        "usd bold": {"num_format": USD_FORMAT, "bold": True},
+        "legend": {"bold": True, "align": "right", "valign": "vcenter"},
+        "country name": {"italic": True, **CENTRED},
+        "box": {**BORDER, **CENTRED},
+        "box bold": {**BORDER, **CENTRED, "bold": True},
+        "does not apply": {**_fill(rules.excel_fill_colour(rules.DOES_NOT_APPLY_COLOUR, 1)), **BORDER, **CENTRED},
     }
     for status, colour in rules.STATUS_COLOURS.items():  # light tints of the dashboards' colours
-        fill = PatternFill("solid", start_color=rules.excel_fill_colour(colour))
-        styles[f"status {status}"] = {"fill": fill, "border": BOX, "alignment": CENTRED}
-        styles[f"status {status} changed"] = {"fill": fill, "border": BOX, "alignment": CENTRED,
-                                              "font": Font(bold=True)}
-    return {key: NamedStyle(name=f"CAMI {key}", **attributes) for key, attributes in styles.items()}
+        fill = _fill(rules.excel_fill_colour(colour))
+        styles[f"status {status}"] = {**fill, **BORDER, **CENTRED}
+        styles[f"status {status} changed"] = {**fill, **BORDER, **CENTRED, "bold": True}
+    return styles
 
 
 def _safe(value):
@@ -96,31 +95,82 @@ def _safe(value):
     return value if len(value) <= CELL_MAX else value[:CELL_MAX - 1] + "…"
 
 
+class Styled:
+    """A value with the look it is written in."""
+
+    __slots__ = ("value", "style")
+
+    def __init__(self, value, style):
+        self.value, self.style = value, style
+
+
+def _writer(ws):
+    """write(row, column, value, format): each value by its type; text is always text, never a formula,
+    a number or a link however it reads (a narrative may start with "=" or be a URL)."""
+    write_string, write_number, write_blank = ws._write_string, ws._write_number, ws._write_blank
+    write_datetime, write_boolean = ws._write_datetime, ws._write_boolean
+
+    def write(row: int, column: int, value, cell_format=None):
+        kind = type(value)
+        if kind is str:
+            if value:
+                write_string(row, column, _safe(value), cell_format)
+            elif cell_format is not None:
+                write_blank(row, column, None, cell_format)
+        elif value is None:
+            if cell_format is not None:
+                write_blank(row, column, None, cell_format)
+        elif kind is bool:
+            write_boolean(row, column, value, cell_format)
+        elif kind is int or kind is float or kind is Decimal:
+            write_number(row, column, value, cell_format)
+        elif isinstance(value, (datetime.datetime, datetime.date)):
+            write_datetime(row, column, value, cell_format)
+        else:
+            write(row, column, str(value), cell_format)
+
+    return write
+
+
+class _Worksheet(xlsxwriter.worksheet.Worksheet):
+    """Says fitToWidth="1" in its page setup, where XlsxWriter leaves Excel's default unsaid: readers other
+    than Excel (openpyxl among them) then read one page wide too."""
+
+    def _xml_empty_tag(self, tag, attributes=None):
+        if tag == "pageSetup" and self.fit_page and attributes is not None:
+            if not any(name == "fitToWidth" for name, _value in attributes):
+                attributes = [("fitToWidth", self.fit_width), *attributes]
+        super()._xml_empty_tag(tag, attributes)
+
+
 class Sheet:
-    """A write-only worksheet whose cells hold only safe values and take the workbook's styles cheaply."""
+    """A worksheet written row after row (XlsxWriter's constant_memory mode: each finished row goes to the
+    sheet's temporary file), its cells with safe values in the workbook's shared formats."""
 
-    def __init__(self, ws, styles: dict):
+    def __init__(self, ws, formats: dict):
         self.ws = ws
-        self._styles = styles  # key -> the named style's array of font, fill, border... ids
+        self.formats = formats  # style key -> XlsxWriter Format
+        self.row = 0  # the next row to write (0-based)
+        self.write = _writer(ws)
 
-    def cell(self, value, style: str | None = None) -> Cell:
-        # A cell built on the style's array skips openpyxl's search of the style by name, cell after cell.
-        cell = Cell(self.ws, row=1, column=1, value=_safe(value),
-                    style_array=self._styles[style] if style else None)
-        if cell.data_type == "f":
-            cell.data_type = "s"  # a narrative that starts with "=" is text, never a formula to run
-        return cell
+    def cell(self, value, style: str | None = None) -> Styled:
+        return Styled(value, style)
 
     def append(self, values):
-        self.ws.append([self.cell(value) if isinstance(value, str) and value.startswith("=") else _safe(value)
-                        for value in values])
+        write, row, formats = self.write, self.row, self.formats
+        for column, value in enumerate(values):
+            if type(value) is Styled:
+                write(row, column, value.value, formats[value.style] if value.style else None)
+            else:
+                write(row, column, value)
+        self.row += 1
 
     def header(self, texts) -> list:
-        return [self.cell(str(text), "header") for text in texts]
+        return [Styled(str(text), "header") for text in texts]
 
     def widths(self, widths: dict):
         for column, width in widths.items():
-            self.ws.column_dimensions[get_column_letter(column)].width = width
+            self.ws.set_column(column - 1, column - 1, width)
 
 
 def sheet_title(wanted: str, used: set) -> str:
@@ -135,24 +185,42 @@ def sheet_title(wanted: str, used: set) -> str:
 
 
 def workbook_bytes(tables: ProgressTables) -> bytes:
-    # Write-only mode streams rows to the file: a big Details sheet never sits in memory as cells.
-    workbook = Workbook(write_only=True)
-    styles = {}
-    for key, style in _styles().items():
-        workbook.add_named_style(style)
-        styles[key] = style.as_tuple()
+    # Written to a temporary file, read back once the writer is gone: the zip is never built in memory
+    # beside the writer's own objects.
+    with tempfile.TemporaryFile() as out:
+        _write_workbook(out, tables)
+        out.seek(0)
+        return out.read()
+
+
+def _write_workbook(out, tables: ProgressTables):
+    # constant_memory: each sheet's rows stream to a temporary file, strings inline (no table of them
+    # all in memory); a big Details sheet never sits in memory as cells.
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+    formats = {key: workbook.add_format(attributes) for key, attributes in _style_attributes().items()}
     used: set = set()
 
     def sheet(title: str) -> Sheet:
-        return Sheet(workbook.create_sheet(sheet_title(title, used)), styles)
+        return Sheet(workbook.add_worksheet(sheet_title(title, used), worksheet_class=_Worksheet), formats)
 
-    _write_summary(sheet(_("Summary")), tables)
-    for table in tables.tables:
-        _write_matrix(sheet(_("Matrix %(plan)s") % {"plan": table.plan.short_title}), table, tables.scope)
-    _write_details(sheet(_("Details")), tables)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    # The sheets in their order, then written plan by plan: each plan's Summary figures, Matrix and Details
+    # rows, before the next plan is read (each sheet is a file of its own until the workbook closes).
+    summary = sheet(_("Summary"))
+    matrices = [sheet(_("Matrix %(plan)s") % {"plan": round.plan.short_title}) for round, _prev in tables.chosen]
+    details_sheet = sheet(_("Details"))
+    _start_summary(summary, tables)
+    _start_details(details_sheet)
+    commitments, names, zone = CommitmentTally(), labels(), timezone.get_current_timezone()
+    matrices = iter(matrices)
+    for table in tables.each_table():  # not zip(): its tuple would hold a table while the next is read
+        _write_plan_summary(summary, plan_summary(table))
+        _write_matrix(next(matrices), table, tables.scope)
+        _write_details(details_sheet, table_details(table, names, zone))
+        commitments.add(table)
+        del table  # before the next plan is read
+    write_commitments(summary, commitments.figures())
+    _end_details(details_sheet)
+    workbook.close()
 
 
 def progress_workbook(*, user, params) -> bytes:
@@ -179,17 +247,15 @@ def export_filename(tables: ProgressTables, extension: str) -> str:
 
 # Summary -----------------------------------------------------------------------------------------
 
-def _write_summary(sheet: Sheet, tables: ProgressTables):
+def _start_summary(sheet: Sheet, tables: ProgressTables):
+    """What the export is; each plan's figures follow as the plan is read, then "By commitment"."""
     sheet.widths({1: 50, **{column: 16 for column in range(2, 10)}})
     sheet.append([sheet.cell(_("CAMI action plans: progress tables"), "title")])
     for label, value in _about(sheet, tables):
         sheet.append([sheet.cell(label, "bold"), value])
-    if not tables.tables:
+    if not tables.chosen:
         sheet.append([])
         sheet.append([_("No plan with a reporting round matches these filters.")])
-    for table in tables.tables:
-        _write_plan_summary(sheet, plan_summary(table))
-    write_commitments(sheet, tables)
 
 
 def _about(sheet: Sheet, tables: ProgressTables) -> list:
@@ -316,11 +382,10 @@ def _write_matrix(sheet: Sheet, table: PlanTable, scope: Scope):
     legend = _legend(table, scope)
     sheet.widths({column: width for column, (_label, width) in enumerate(MATRIX_COLUMNS, start=1)})
     sheet.widths({column: COUNTRY_WIDTH for column in range(first, first + max(len(table.countries), len(legend)))})
-    # Write-only mode writes panes and page properties with the first row, a row's height with the row.
     ws = sheet.ws
-    ws.row_dimensions[2].height = 48
-    ws.row_dimensions[4].height = 32
-    ws.freeze_panes = f"B{MATRIX_HEADER_ROW + 1}"
+    ws.set_row(1, 48)
+    ws.set_row(3, 32)
+    ws.freeze_panes(MATRIX_HEADER_ROW, 1)  # B6
     _landscape_one_page_wide(ws)
     sheet.append([sheet.cell(f"{table.plan.title}: {table.round.title}", "title")])
     sheet.append([None] * (first - 2) + [sheet.cell(_("Legend"), "legend")]
@@ -332,9 +397,9 @@ def _write_matrix(sheet: Sheet, table: PlanTable, scope: Scope):
     for row in table.rows:
         sheet.append(_activity_cells(sheet, row, names)
                      + [_status_cell(sheet, cell, names) for cell in row.cells])
-    last_column = get_column_letter(len(MATRIX_COLUMNS) + len(table.countries))
-    ws.auto_filter.ref = f"A{MATRIX_HEADER_ROW}:{last_column}{MATRIX_HEADER_ROW + len(table.rows)}"
-    ws.print_title_rows = f"4:{MATRIX_HEADER_ROW}"
+    last_column = len(MATRIX_COLUMNS) + len(table.countries) - 1
+    ws.autofilter(MATRIX_HEADER_ROW - 1, 0, MATRIX_HEADER_ROW - 1 + len(table.rows), last_column)
+    ws.repeat_rows(3, MATRIX_HEADER_ROW - 1)  # rows 4 and 5 on every printed page
 
 
 def _activity_cells(sheet: Sheet, row, names: dict) -> list:
@@ -348,7 +413,7 @@ def _activity_cells(sheet: Sheet, row, names: dict) -> list:
         sheet.cell(mobilised.mobilised_usd if mobilised.reports else None, "usd")]
 
 
-def _status_cell(sheet: Sheet, pair: Pair | None, names: dict) -> Cell:
+def _status_cell(sheet: Sheet, pair: Pair | None, names: dict) -> Styled:
     if pair is None:
         return sheet.cell(names["does not apply"], "does not apply")
     if not pair.selected:
@@ -359,11 +424,9 @@ def _status_cell(sheet: Sheet, pair: Pair | None, names: dict) -> Cell:
 
 
 def _landscape_one_page_wide(ws):
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.set_landscape()
+    ws.set_paper(A4)
+    ws.fit_to_pages(1, 0)  # one page wide, as many pages down as it takes
 
 
 # Details -----------------------------------------------------------------------------------------
@@ -372,16 +435,26 @@ DETAILS_STYLES = {"activity_text": "text", "narrative": "text", "obstacles": "te
                   "updated_at": "time", "funds_amount": "amount", "funds_usd": "amount"}
 
 
-def _write_details(sheet: Sheet, tables: ProgressTables):
+def _start_details(sheet: Sheet):
     sheet.widths(dict(enumerate(DETAILS_WIDTHS, start=1)))
-    sheet.ws.freeze_panes = "A2"
+    sheet.ws.freeze_panes(1, 0)  # A2
     _landscape_one_page_wide(sheet.ws)
     sheet.append(sheet.header(DETAILS_HEADER))
-    count = 0
-    for row in details(tables):
+
+
+def _write_details(sheet: Sheet, rows):
+    # The hot loop of a big export: each column's format looked up once, each value written straight.
+    columns = [(column, name, sheet.formats[DETAILS_STYLES[name]] if name in DETAILS_STYLES else None)
+               for column, name in enumerate(DETAILS_FIELDS)]
+    write, row_number = sheet.write, sheet.row
+    for row in rows:
         row["updated_at"] = row["updated_at"].replace(tzinfo=None)  # Excel has no time zones
-        sheet.append([sheet.cell(row[name], DETAILS_STYLES[name]) if name in DETAILS_STYLES else row[name]
-                      for name in DETAILS_FIELDS])
-        count += 1
-    sheet.ws.auto_filter.ref = f"A1:{get_column_letter(len(DETAILS_FIELDS))}{count + 1}"
-    sheet.ws.print_title_rows = "1:1"
+        for column, name, cell_format in columns:
+            write(row_number, column, row[name], cell_format)
+        row_number += 1
+    sheet.row = row_number
+
+
+def _end_details(sheet: Sheet):
+    sheet.ws.autofilter(0, 0, sheet.row - 1, len(DETAILS_FIELDS) - 1)
+    sheet.ws.repeat_rows(0)
