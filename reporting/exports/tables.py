@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Prefetch, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -181,14 +181,16 @@ def _chosen_rounds(scope: Scope) -> list[tuple[ReportingRound, ReportingRound | 
     return chosen
 
 
-def _reports(user, scope: Scope, round_ids: list[int]):
-    """The reports of the rounds the user may read, for the activities the filters picked: their published
-    versions, or (``scope.working``) the working copies."""
+def _reports(user, scope: Scope, round_ids: list[int], also_activities=()):
+    """The reports of the rounds the user may read, for the activities the filters picked (and
+    ``also_activities``): their published versions, or (``scope.working``) the working copies."""
     reports = progress_queryset(user).prefetch_related(None)
     if not scope.working:
         reports = reports.published_version()
-    reports = reports.filter(
-        country_report__round__in=round_ids, activity__in=scope.activities.values("pk"))
+    picked = Q(activity__in=scope.activities.values("pk"))
+    if also_activities:
+        picked |= Q(activity_id__in=list(also_activities))
+    reports = reports.filter(picked, country_report__round__in=round_ids)
     if scope.country:
         reports = reports.filter(country_report__country=scope.country)
     return reports
@@ -245,14 +247,30 @@ def _public_evidence(user, reports, published: bool):
                                    else site + reverse("reporting:evidence_download", args=[pk]))
 
 
-def _previous_statuses(user, scope: Scope, round_ids: list[int]):
-    """(plan id, activity id, country id, status) in the rounds, by plan."""
+def _previous_statuses(user, scope: Scope, round_ids: list[int], successors: dict):
+    """(plan id, activity id, country id, status) in the rounds, by plan; with the reports on the earlier
+    edition's activities that ``successors`` continue, oldest report first (of merged ones, the newest wins,
+    as in the carry-over)."""
     if not round_ids:
         return []
-    reports = _reports(user, scope, round_ids)
+    reports = _reports(user, scope, round_ids, also_activities=successors)
+    order = ("country_report__round__plan__slug", "pk") if successors else ("country_report__round__plan__slug",)
     return (reports.values_list("country_report__round__plan_id", "activity_id", "country_report__country_id",
                                 reports.seen("status"))
-            .order_by("country_report__round__plan__slug").iterator(chunk_size=CHUNK))
+            .order_by(*order).iterator(chunk_size=CHUNK))
+
+
+def _successors(scope: Scope, chosen: list, edition_ids: list[int]) -> dict[int, list[int]]:
+    """{activity of an earlier edition: the exported activities that continue it}, where a plan's round before
+    the exported one is of an earlier edition (its reports are on that edition's activities); else {}."""
+    if all(prev is None or prev.edition_id == round.edition_id for round, prev in chosen):
+        return {}
+    successors: dict[int, list[int]] = {}
+    links = Activity.continues.through.objects.filter(
+        from_activity__in=scope.activities.filter(edition__in=edition_ids).values("pk"))
+    for old_id, new_id in links.values_list("to_activity_id", "from_activity_id"):
+        successors.setdefault(old_id, []).append(new_id)
+    return successors
 
 
 def _activities(scope: Scope, edition_ids: list[int]):
@@ -337,15 +355,20 @@ def _each_table(tables: ProgressTables):
     applies = _ByPlan(_applies(scope, edition_ids), order)
     reports, evidence = _current_reports(user, scope, [round.pk for round, _previous in chosen])
     reports, evidence = _ByPlan(reports, order), _ByPlan(evidence, order)
-    previous = _ByPlan(_previous_statuses(user, scope, [prev.pk for _round, prev in chosen if prev]), order)
+    # After an edition change the round before reported on the earlier edition's activities: its statuses
+    # are those of the activities that continue them (one query more, only then).
+    successors = _successors(scope, chosen, edition_ids)
+    previous = _ByPlan(_previous_statuses(user, scope, [prev.pk for _round, prev in chosen if prev], successors),
+                       order)
     tags = _ByPlan(_tags(scope, edition_ids), order, attrgetter("export_plan_id"))
-    streams = (activities, applies, reports, evidence, previous, tags)
+    streams = (activities, applies, reports, evidence, previous, tags, successors)
     for round, prev in chosen:
         # Built in a function of its own: nothing of this plan's table is left here while the next is read.
         yield _plan_table(scope, round, prev, *streams)
 
 
-def _plan_table(scope: Scope, round, prev, activities, applies, reports, evidence, previous, tags) -> PlanTable:
+def _plan_table(scope: Scope, round, prev, activities, applies, reports, evidence, previous, tags,
+                successors) -> PlanTable:
     plan_id = round.plan_id
     countries = [c for c in round.plan.range_states.all() if scope.country is None or c.pk == scope.country.pk]
     table = PlanTable(round.plan, round, prev, countries)
@@ -365,8 +388,9 @@ def _plan_table(scope: Scope, round, prev, activities, applies, reports, evidenc
     if prev is not None:
         before, shared = {}, {}  # each status and country one object, not one copy per report
         for _plan, activity_id, country_id, status in previous.take(plan_id):
-            before.setdefault(activity_id, {})[shared.setdefault(country_id, country_id)] = shared.setdefault(
-                status, status)
+            for target in successors.get(activity_id, (activity_id,)):
+                before.setdefault(target, {})[shared.setdefault(country_id, country_id)] = shared.setdefault(
+                    status, status)
     _fill_table(table, activities.take(plan_id), plan_applies, scope, current, before)
     if table.rows:
         exported = {row.activity.id for row in table.rows}

@@ -179,6 +179,25 @@ def test_the_next_round_carries_the_matched_reports_over_naming_the_edition_chan
     assert old_page.status_code == 200 and "Begun on 3.3" in old_page.content.decode()
 
 
+def test_the_export_compares_with_the_round_before_through_the_edition_change(argali, workbook, tmp_path, reported):
+    from reporting import exports
+    from reporting.selectors import NO_INFORMATION
+
+    _import_new_edition(workbook, tmp_path, "--accept-matches")
+    later = services.round_open(plan=argali, title="2027 report", opens_on=datetime.date(2027, 1, 1),
+                                due_on=datetime.date(2027, 6, 30), opened_by=reported["secretariat"])
+    ProgressReport.objects.filter(country_report__round=later, country_report__country=reported["kz"],
+                                  activity__code="1.9").update(status=ProgressReport.Status.COMPLETED)
+    tables = exports.progress_tables(user=reported["secretariat"],
+                                     params={"plan": "argali", "round": later.pk, "version": "working"})
+    [table] = list(tables.each_table())
+    kz = {pair.activity.code: pair for pair in table.pairs() if pair.country.code == "KZ"}
+    # 1.9 continues the draft's 1.2, which Kazakhstan had begun: now completed, a change since the round before.
+    assert (kz["1.9"].previous_status, kz["1.9"].status, kz["1.9"].changed) == ("in_progress", "completed", True)
+    assert (kz["3.1"].previous_status, kz["3.4bis"].previous_status) == ("in_progress", "in_progress")
+    assert kz["1.3"].previous_status == NO_INFORMATION  # nothing reported on it, in either edition
+
+
 def test_the_old_edition_stays_readable_on_the_pages_and_the_api(argali, workbook, tmp_path, client):
     _import_new_edition(workbook, tmp_path, "--accept-matches")
     draft = argali.editions.get(number=1)
