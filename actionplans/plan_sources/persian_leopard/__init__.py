@@ -14,8 +14,8 @@ separated by blank lines:
     2.58                                      further lines after the line that opens it
 
 Every page repeats the column header and prints its footnotes and, sometimes, a footer (the
-document symbol and the page number); ``_strip_page_furniture`` drops them and keeps the
-footnote texts. A row that does not fit on its page goes on at the top of the next one: the
+document symbol and the page number); ``strip_page_furniture`` drops them and keeps the
+footnote texts (``pages.py``). A row that does not fit on its page goes on at the top of the next one: the
 cells that go on print again in column order, each opened by one space per empty column
 before it, and a line of spaces (or a line ending in spaces) closes the row. ``_TableReader``
 places those continuations in their cells.
@@ -31,20 +31,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .document import (
+from ..document import (
     ACTIVITY,
     OBJECTIVE,
     RESULT,
     SCORE,
     THEME,
     ActivitySource,
-    CrossReference,
     ElementRef,
     ElementSource,
     FootnoteSource,
     PlanSource,
     UnitSource,
 )
+from .pages import CLOSE, FOOTER_LINE, HEADER_LINE, PAGE, Block, strip_page_furniture, tokens
+from .text import cross_references, join, take_footnotes, unique_references
 
 SLUG = "persian-leopard"
 SHORT_TITLE = "Persian Leopard Strategy"
@@ -53,16 +54,6 @@ SPECIES_SCIENTIFIC_NAME = "Panthera pardus tulliana"
 
 # The heading of section 2 names the strategy and its period.
 TITLE_LINE = re.compile(r"^\s*2\. (?P<name>Draft Range-Wide Strategy .+?) \((?P<start>\d{4})-(?P<end>\d{4})\)\s*$")
-# The page footer is the document symbol alone on a line.
-FOOTER_LINE = re.compile(r"^(?P<symbol>UNEP/CMS/\S+/Doc\.\S+)\s*$")
-PAGE_NUMBER = re.compile(r"^\d+\s*$")
-# The column header every page repeats: the header line, then "POW", "Priority" and the mark of
-# footnote 1 (which explains the Priority column) on lines of their own.
-HEADER_LINE = re.compile(r"^\s*Result Activity Actor Indicator Timeline Budget CAMI\s*$")
-HEADER_REST = ["POW", "Priority", "1"]
-# A footnote at the foot of a page: its number, a space and its text.
-FOOTNOTE_START = re.compile(r"^(?P<number>\d{1,2}) (?P<text>[A-Z].*)$")
-FOOTNOTE_MARKER = re.compile(r"\[footnoteRef:(?P<number>\d+)\]")
 
 # Country names of the Figure 1 caption that the Range States line writes differently or not at
 # all (Tajikistan is in the eastern range but not among the strategy's range states).
@@ -92,27 +83,6 @@ PRIORITY_AT_END = re.compile(r"^(?P<rest>.*) (?P<priority>[1-3]\.\d\d)$")
 POW_NUMBER = re.compile(r"^\d+\.\d+$")
 POW_RANGE = re.compile(r"^(?P<first>\d+\.\d+)\s*[–−-]\s*(?P<last>\d+\.\d+)$")
 
-# Cross-references: a label (Activity, A., A, Result, R, Objective ...) and a code, then more codes
-# joined by "," "&" "and" or a range dash. A trailing dot is punctuation, not part of a code.
-CODE = r"\d+(?:\.\d+)*"
-REFERENCE_START = re.compile(
-    rf"(?<![\w.])(?P<label>Activities|Activity|Results|Result|Objective|A\.|A|R)\s?(?P<code>{CODE})"
-)
-REFERENCE_NEXT = re.compile(rf"\.?\s*(?:(?P<range>[–−-])|,\s*(?:and\s+)?|&|and\s)\s*(?P<code>{CODE})")
-# "as defined under 11.1.2": a bare activity code after "under".
-BARE_ACTIVITY_REFERENCE = re.compile(r"(?<=\bunder )(?P<code>\d+\.\d+\.\d+)")
-REFERENCE_KINDS = {
-    "Activities": ACTIVITY,
-    "Activity": ACTIVITY,
-    "A.": ACTIVITY,
-    "A": ACTIVITY,
-    "Results": RESULT,
-    "Result": RESULT,
-    "R": RESULT,
-    "Objective": OBJECTIVE,
-}
-
-
 def parse(text: str) -> PlanSource:
     """The strategy in ``text`` (the seed with its corrections applied) as a ``PlanSource``."""
     lines = text.splitlines()
@@ -120,9 +90,9 @@ def parse(text: str) -> PlanSource:
     preamble = lines[:table_start]
     title, period_start, period_end = _title(preamble)
     range_state_names = _range_states(preamble)
-    table_lines, footnotes = _strip_page_furniture(lines[table_start:])
+    table_lines, footnotes = strip_page_furniture(lines[table_start:])
     reader = _TableReader()
-    for token in _tokens(table_lines):
+    for token in tokens(table_lines):
         reader.feed(token)
     elements = [heading.source() for heading in reader.headings]
     activities = _activities(reader.rows, list(range_state_names.values()))
@@ -143,77 +113,6 @@ def parse(text: str) -> PlanSource:
         activities=activities,
         footnotes=_with_unprinted_footnotes(footnotes, elements, activities),
     )
-
-
-# --- Text ---------------------------------------------------------------------------------------
-
-
-def _join(lines: list[str]) -> str:
-    """One cell's lines as one string: whitespace tidied, lines joined with a single space.
-
-    A line ending in a hyphen after a letter ("cross-", "camera-") was broken at a hyphen the
-    authors wrote, so the next line follows it without a space and the hyphen stays.
-    """
-    text = ""
-    for line in lines:
-        part = " ".join(line.split())
-        if not part:
-            continue
-        if text and not re.search(r"[A-Za-z]-$", text):
-            text += " "
-        text += part
-    return text
-
-
-def _take_footnotes(text: str) -> tuple[str, list[int]]:
-    """``text`` without its footnote markers, and the footnote numbers they carried."""
-    numbers = [int(number) for number in FOOTNOTE_MARKER.findall(text)]
-    return FOOTNOTE_MARKER.sub("", text), numbers
-
-
-def _references(text: str) -> list[CrossReference]:
-    """The cross-references printed in ``text``, in order.
-
-    "Result 5.1. & 5.2" gives "Result 5.1" and "5.2"; each code of a range "5.1.1 – 5.1.3" is
-    referred to with the range as printed for label.
-    """
-    found: list[CrossReference] = []
-    position = 0
-    while match := REFERENCE_START.search(text, position):
-        kind = REFERENCE_KINDS[match["label"]]
-        items = [(match.start(), match.end(), match["code"])]
-        position = match.end()
-        while follow := REFERENCE_NEXT.match(text, position):
-            if follow["range"]:
-                start, _, first = items.pop()
-                items += [(start, follow.end(), code) for code in _code_range(first, follow["code"])]
-            else:
-                items.append((follow.start("code"), follow.end(), follow["code"]))
-            position = follow.end()
-        found += [CrossReference(text[start:end], kind, code) for start, end, code in items]
-    for match in BARE_ACTIVITY_REFERENCE.finditer(text):
-        if not any(ref.target_code == match["code"] for ref in found):
-            found.append(CrossReference(match["code"], ACTIVITY, match["code"]))
-    return found
-
-
-def _code_range(first: str, last: str) -> list[str]:
-    """Every code from ``first`` to ``last`` ("5.1.1", "5.1.3" -> 5.1.1, 5.1.2, 5.1.3)."""
-    prefix, _, low = first.rpartition(".")
-    last_prefix, _, high = last.rpartition(".")
-    if prefix != last_prefix or int(low) > int(high):
-        raise ValueError(f"Cannot expand the reference range {first} - {last}")
-    return [f"{prefix}.{number}" for number in range(int(low), int(high) + 1)]
-
-
-def _unique_references(references: list[CrossReference]) -> list[CrossReference]:
-    """One reference per target: a text that names a target twice links it once."""
-    seen, kept = set(), []
-    for ref in references:
-        if (ref.target_kind, ref.target_code) not in seen:
-            seen.add((ref.target_kind, ref.target_code))
-            kept.append(ref)
-    return kept
 
 
 # --- Before the table ---------------------------------------------------------------------------
@@ -256,7 +155,7 @@ def _labelled_paragraph(preamble: list[str], label: str, next_label: str | None 
                 if not following.strip() or (next_label and following.startswith(next_label)):
                     break
                 kept.append(following)
-            return _join(kept)
+            return join(kept)
     raise ValueError(f"No {label!r} paragraph in the seed")
 
 
@@ -296,134 +195,6 @@ def _regions(preamble: list[str], range_state_names: dict[str, str]) -> list[Uni
     return units
 
 
-# --- Page furniture -----------------------------------------------------------------------------
-
-
-class _Marker:
-    """A token of the table that is not text."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
-
-
-PAGE = _Marker("PAGE")  # stands for the foot of one page and the header of the next
-CLOSE = _Marker("CLOSE")  # a line of spaces, or spaces ending a line: the empty cells closing a row
-Line = str | _Marker
-
-
-@dataclass
-class _Block:
-    """Lines of the table between blank lines, as printed (leading spaces kept)."""
-
-    lines: list[str]
-
-    @property
-    def indent(self) -> int:
-        """Leading spaces: at the top of a page, one per empty column before this cell."""
-        return len(self.lines[0]) - len(self.lines[0].lstrip(" "))
-
-    def startswith(self, pattern: re.Pattern) -> bool:
-        return bool(pattern.match(self.lines[0]))
-
-
-def _strip_page_furniture(lines: list[str]) -> tuple[list[Line], list[FootnoteSource]]:
-    """The table's lines with each page's header and foot replaced by ``PAGE``, and the footnotes.
-
-    A page ends with, in this order and each optional: a line of spaces and the page's
-    footnotes, the footer (document symbol and page number) and lines of spaces; the next page
-    starts with the column header.
-    """
-    kept: list[Line] = []
-    footnotes: list[FootnoteSource] = []
-    number = 0
-    while number < len(lines):
-        if not HEADER_LINE.match(lines[number]):
-            kept.append(lines[number])
-            number += 1
-            continue
-        footnotes += _drop_page_foot(kept)
-        number = _skip_header(lines, number)
-        kept.append(PAGE)
-    return kept, footnotes
-
-
-def _drop_page_foot(kept: list[Line]) -> list[FootnoteSource]:
-    """Remove the foot of the page ending ``kept`` (in place) and return its footnotes."""
-    footnotes: list[FootnoteSource] = []
-    while True:
-        while kept and kept[-1] is not PAGE and (not kept[-1].strip() or FOOTER_LINE.match(kept[-1])):
-            kept.pop()
-        if kept and kept[-1] is not PAGE and PAGE_NUMBER.match(kept[-1]) and _follows_footer(kept):
-            kept.pop()
-            continue
-        start = _footnote_start(kept)
-        if start is None:
-            return footnotes
-        match = FOOTNOTE_START.match(kept[start])
-        footnotes.insert(0, FootnoteSource(int(match["number"]), _join([match["text"], *kept[start + 1 :]])))
-        del kept[start:]
-
-
-def _follows_footer(kept: list[Line]) -> bool:
-    """Whether the last line (a number) is a page number: the footer comes before it."""
-    for line in reversed(kept[:-1]):
-        if line is PAGE or line.strip():
-            return bool(line is not PAGE and FOOTER_LINE.match(line))
-    return False
-
-
-def _footnote_start(kept: list[Line]) -> int | None:
-    """Where the footnote ending ``kept`` starts: a block opened by "N Text" after a line of spaces."""
-    start = len(kept)
-    while start and kept[start - 1] is not PAGE and kept[start - 1].strip():
-        start -= 1
-    if start == len(kept) or not FOOTNOTE_START.match(kept[start]):
-        return None
-    before = start - 1
-    while before >= 0 and kept[before] == "":
-        before -= 1
-    if before < 0 or kept[before] is PAGE or kept[before].strip():
-        return None
-    return start
-
-
-def _skip_header(lines: list[str], number: int) -> int:
-    """The line after the column header that starts at ``number``."""
-    rest = [line.strip() for line in lines[number + 1 :] if line.strip()][: len(HEADER_REST)]
-    if rest != HEADER_REST:
-        raise ValueError(f"Unexpected column header at table line {number}: {rest}")
-    seen = 0
-    while seen < len(HEADER_REST):
-        number += 1
-        seen += bool(lines[number].strip())
-    return number + 1
-
-
-def _tokens(lines: list[Line]):
-    """The table as blocks, ``PAGE`` and ``CLOSE`` tokens in reading order."""
-    block: list[str] = []
-    for line in lines:
-        if line is PAGE or not line.strip():
-            if block:
-                yield _Block(block)
-                block = []
-            if line is PAGE:
-                yield PAGE
-            elif line:
-                yield CLOSE
-            continue
-        block.append(line.rstrip())
-        if line.endswith("  "):
-            yield _Block(block)
-            block = []
-            yield CLOSE
-    if block:
-        yield _Block(block)
-
-
 # --- The table ----------------------------------------------------------------------------------
 
 
@@ -437,14 +208,14 @@ class _Heading:
     parent: ElementRef | None
 
     def source(self) -> ElementSource:
-        title, footnotes = _take_footnotes(_join(self.lines))
+        title, footnotes = take_footnotes(join(self.lines))
         return ElementSource(
             level=self.level,
             code=self.code,
             title=title,
             parent=self.parent,
             footnotes=footnotes,
-            references=_unique_references(_references(title)),
+            references=unique_references(cross_references(title)),
         )
 
 
@@ -455,7 +226,7 @@ class _Row:
     code: str
     result: ElementRef
     cells: dict[int, list[str]] = field(default_factory=dict)
-    pending: list[_Block] = field(default_factory=list)  # Actor/Indicator blocks before the tail
+    pending: list[Block] = field(default_factory=list)  # Actor/Indicator blocks before the tail
     tail: list[str] = field(default_factory=list)  # Timeline ... Priority lines on the row's page
 
     def add(self, column: int, lines: list[str]) -> None:
@@ -481,7 +252,7 @@ class _TableReader:
         else:
             self._block(token)
 
-    def _block(self, block: _Block) -> None:
+    def _block(self, block: Block) -> None:
         opens_item = block.startswith(ACTIVITY_LINE) or _heading_line(block.lines[0]) is not None
         if self.page_start and not opens_item:
             self.next_column = RESULT_COL  # the page starts with the rest of the row before
@@ -497,7 +268,7 @@ class _TableReader:
         else:
             self._row_cell(block)
 
-    def _headings(self, block: _Block) -> None:
+    def _headings(self, block: Block) -> None:
         """Theme, objective and result headings; lines after a heading line continue its title."""
         self._end_cells()
         heading = None
@@ -524,7 +295,7 @@ class _TableReader:
             raise ValueError(f"{level} {code} is not under the {parent_level} before it")
         return ElementRef(parent_level, parent.code)
 
-    def _start_row(self, block: _Block) -> None:
+    def _start_row(self, block: Block) -> None:
         self._end_cells()
         match = ACTIVITY_LINE.match(block.lines[0])
         result = self.current.get(RESULT)
@@ -534,7 +305,7 @@ class _TableReader:
         row.add(ACTIVITY_COL, [match["rest"], *block.lines[1:]])
         self.rows.append(row)
 
-    def _row_cell(self, block: _Block) -> None:
+    def _row_cell(self, block: Block) -> None:
         """A block of the row being read on its own page: Actor/Indicator, then the tail."""
         if not self.rows:
             raise ValueError(f"Table text before the first activity: {block.lines[0]!r}")
@@ -560,7 +331,7 @@ class _TableReader:
             row.add(column, block.lines)
         row.pending = []
 
-    def _continue_row(self, block: _Block) -> None:
+    def _continue_row(self, block: Block) -> None:
         """A cell going on at the top of a page: its column is the next one after the cell before,
         plus one per leading space (an empty column)."""
         column = self.next_column + block.indent
@@ -595,9 +366,9 @@ def _activities(rows: list[_Row], countries: list[str]) -> list[ActivitySource]:
     for row in rows:
         printed_times[row.code] = printed_times.get(row.code, 0) + 1
         key = row.code if printed_times[row.code] == 1 else f"{row.code}-{printed_times[row.code]}"
-        text, text_footnotes = _take_footnotes(_join(row.cells[ACTIVITY_COL]))
-        own_actor, actor_footnotes = _take_footnotes(_join(row.cells.get(ACTOR_COL, [])))
-        indicator, indicator_footnotes = _take_footnotes(_join(row.cells.get(INDICATOR_COL, [])))
+        text, text_footnotes = take_footnotes(join(row.cells[ACTIVITY_COL]))
+        own_actor, actor_footnotes = take_footnotes(join(row.cells.get(ACTOR_COL, [])))
+        indicator, indicator_footnotes = take_footnotes(join(row.cells.get(INDICATOR_COL, [])))
         if not (text and indicator):
             raise ValueError(f"Activity {key}: empty Activity or Indicator cell")
         actor = own_actor or actor
@@ -618,8 +389,8 @@ def _activities(rows: list[_Row], countries: list[str]) -> list[ActivitySource]:
                 cami_pow=cami_pow,
                 countries=list(countries),
                 footnotes=text_footnotes + actor_footnotes + indicator_footnotes,
-                references=_unique_references(
-                    _references(text) + _references(own_actor) + _references(indicator)
+                references=unique_references(
+                    cross_references(text) + cross_references(own_actor) + cross_references(indicator)
                 ),
             )
         )
@@ -632,7 +403,7 @@ def _tail(row: _Row) -> tuple[str, str, list[str], str]:
     On the row's page they print in reading order, several to a line; a cell that goes on at the
     top of the next page is added to the end of its column.
     """
-    printed = _join(row.tail)
+    printed = join(row.tail)
     priority = ""
     if match := PRIORITY_AT_END.match(printed):
         printed, priority = match["rest"], match["priority"]
@@ -647,7 +418,7 @@ def _tail(row: _Row) -> tuple[str, str, list[str], str]:
     }
     for column, lines in row.cells.items():
         if column >= TIMELINE_COL:
-            columns[column] = _join([columns[column], *lines])
+            columns[column] = join([columns[column], *lines])
     return columns[TIMELINE_COL], columns[BUDGET_COL], _cami_pow(row.code, columns[POW_COL]), columns[PRIORITY_COL]
 
 
