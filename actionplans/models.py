@@ -342,9 +342,10 @@ class WithOutlineIterable(ModelIterable):
     def _with_elements(self, activities: list):
         ids = {getattr(activity, f"{name}_id") for activity in activities for name in OUTLINE_FIELDS} - {None}
         elements = PlanElement.objects.using(self.queryset.db).in_bulk(ids) if ids else {}
+        fields = [(Activity._meta.get_field(name), f"{name}_id") for name in OUTLINE_FIELDS]
         for activity in activities:
-            for name in OUTLINE_FIELDS:
-                Activity._meta.get_field(name).set_cached_value(activity, elements.get(getattr(activity, f"{name}_id")))
+            for field, attname in fields:
+                field.set_cached_value(activity, elements.get(getattr(activity, attname)))
         return activities
 
 

@@ -1,3 +1,4 @@
+import json
 import re
 
 from django.core.paginator import EmptyPage, Page, Paginator
@@ -53,21 +54,13 @@ class BoundedCountPaginator(Paginator):
         self._count_exact = True
 
     def validate_number(self, number):
-        if self.count_exact:  # else the last page is not known
-            return super().validate_number(number)
-        return self._whole_page_number(number)
-
-    def _whole_page_number(self, number):
-        # Django's own checks for a page number, without "beyond the last page" (not known past the bound).
         try:
-            if isinstance(number, float) and not number.is_integer():
-                raise ValueError
-            number = int(number)
-        except (TypeError, ValueError):
-            return super().validate_number(number)  # raises PageNotAnInteger with Django's message
-        if number < 1:
-            return super().validate_number(number)  # raises EmptyPage with Django's message
-        return number
+            return super().validate_number(number)
+        except EmptyPage:
+            # Past the bound the last page is not known: only "less than 1" is wrong before reading the page.
+            if self.count_exact or int(number) < 1:
+                raise
+            return int(number)
 
     def page(self, number):
         if self.count_exact:
@@ -104,8 +97,6 @@ def planner_estimate(queryset) -> int | None:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
-        import json
-
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
 
