@@ -99,6 +99,16 @@ def test_a_hand_over_is_mailed_to_the_colleague(people, django_capture_on_commit
     assert "- Measure 2.2" in mail.outbox[0].body
 
 
+def test_a_hand_over_mail_is_plain_text_not_html(people, django_capture_on_commit_callbacks):
+    people["plan"].short_title = "Plan for Ovis & Capra 'ammon'"
+    people["plan"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.drafting_hand_over(granted_by=people["focal_kz"], colleague=people["observer"], country=people["kz"],
+                                    plan=people["plan"], activity_codes=["2.2"])
+    assert mail.outbox[0].subject == "You draft for Testland QZ: Plan for Ovis & Capra 'ammon'"
+    assert "on the Plan for Ovis & Capra 'ammon':" in mail.outbox[0].body and "&amp;" not in mail.outbox[0].body
+
+
 def test_a_failing_mail_server_does_not_undo_the_submission(client, people, monkeypatch,
                                                              django_capture_on_commit_callbacks):
     report_of_qz(people)

@@ -26,6 +26,16 @@ def test_focal_points_with_unreported_activities_are_reminded_once(world):
     assert len(mail.outbox) == 2
 
 
+def test_a_reminder_is_plain_text_not_html(world):
+    _with_emails(world)
+    world["round"].title = "Round 2026 “A” & 'B'"
+    world["round"].save()
+    call_command("send_reminders", "--date", str(DUE - datetime.timedelta(days=14)), verbosity=0)
+    kz_mail = next(message for message in mail.outbox if message.to == ["focal_kz@example.org"])
+    assert kz_mail.subject.endswith(": Round 2026 “A” & 'B'")
+    assert "The report “Round 2026 “A” & 'B'”" in kz_mail.body and "&#x27;" not in kz_mail.body
+
+
 def test_no_reminder_on_other_days(world):
     _with_emails(world)
     call_command("send_reminders", "--date", str(DUE - datetime.timedelta(days=10)), verbosity=0)
