@@ -45,6 +45,13 @@ class ObjectiveActivityInline(ActivityInline):
     verbose_name_plural = _("activities of this objective")
 
 
+class HeadingActivityInline(ActivityInline):
+    """Under a heading of a level the plan names itself (a target), which has no field of its own."""
+
+    fk_name = "parent"
+    verbose_name_plural = _("activities directly under this heading")
+
+
 INLINES_BY_LEVEL = {
     PlanElement.Level.SECTION: [SectionActivityInline],
     PlanElement.Level.RESULT: [ResultActivityInline],
@@ -108,7 +115,7 @@ class PlanImportAdmin(admin.ModelAdmin):
 
 @admin.register(PlanElement)
 class PlanElementAdmin(TranslationAdmin):
-    list_display = ["__str__", "plan", "level", "code", "short_title", "conservation_unit"]
+    list_display = ["__str__", "plan", "level", "level_name", "code", "short_title", "conservation_unit"]
     list_filter = ["plan", "level"]
     list_select_related = ["plan", "conservation_unit"]
     search_fields = ["code", *localized("title")]
@@ -125,6 +132,8 @@ class PlanElementAdmin(TranslationAdmin):
         # An objective holds activities directly only in plans without results under it.
         if obj.level == PlanElement.Level.OBJECTIVE and not obj.children.exists():
             return [ObjectiveActivityInline]
+        if obj.level not in PlanElement.Level.values:
+            return [HeadingActivityInline]
         return INLINES_BY_LEVEL.get(obj.level, [])
 
 
@@ -135,7 +144,7 @@ class ActivityAdmin(TranslationAdmin):
     list_select_related = ["plan", "conservation_unit"]
     search_fields = ["code", "key", *localized("text", "actor", "indicator")]
     autocomplete_fields = [
-        "section", "theme", "objective", "result", "conservation_unit", "countries", "footnotes",
+        "section", "theme", "objective", "result", "parent", "conservation_unit", "countries", "footnotes",
         "linked_activities", "linked_elements", "tags",
     ]
     readonly_fields = ["edition", "continues", "priority_level", "target_year", "budget_usd", "budget_basis"]

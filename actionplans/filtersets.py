@@ -32,6 +32,39 @@ class EditionFilter(django_filters.CharFilter):
     field_class = EditionField
 
 
+class OutlineField(forms.CharField):
+    """A heading of a plan's outline as ``level:code`` (objective:1, goal:G1), cleaned to (level, code)."""
+
+    def clean(self, value):
+        value = (super().clean(value) or "").strip()
+        if not value:
+            return None
+        level, colon, code = value.partition(":")
+        if not (colon and level.strip() and code.strip()):
+            raise ValidationError(
+                _("Write the heading as level:code, e.g. objective:1 or goal:G1 (not “%(value)s”)."),
+                code="invalid", params={"value": value})
+        return level.strip().lower(), code.strip()
+
+
+OUTLINE_HELP = _("A heading of the plan's outline as level:code, e.g. objective:1 or goal:G1: the activities under it, "
+                 "at any depth. For the levels a plan names itself.")
+
+
+# A level and a code on either side of the first colon: what OutlineField accepts.
+@extend_schema_field({"type": "string", "pattern": r"^[^:\x00]*[^:\s\x00][^:\x00]*:[^\x00]*[^\s\x00][^\x00]*$",
+                      "description": str(OUTLINE_HELP)})
+class OutlineFilter(django_filters.CharFilter):
+    """Activities under the heading at any depth: those whose parent is it or any element below it."""
+
+    field_class = OutlineField
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        return queryset.filter(parent_id__in=PlanElement.objects.ids_under(*value))
+
+
 def tag_choices():
     """Every item, grouped by scheme, for the pages' select; a callable, so only a page that shows the
     select reads them (one query), never the API."""
@@ -97,10 +130,15 @@ def outline_label(element: PlanElement) -> str:
     return title if element.level == PlanElement.Level.PART else f"{element} — {title}"
 
 
-def outline_languages(elements) -> dict[str, str]:
-    """Code → language of the title shown, for the elements whose title is not in the page's language."""
-    shown = {element.code: shown_language(element, "title") for element in elements}
+def outline_languages(elements, value=lambda element: element.code) -> dict[str, str]:
+    """Option value → language of the title shown, for the elements whose title is not in the page's language."""
+    shown = {value(element): shown_language(element, "title") for element in elements}
     return {code: language for code, language in shown.items() if language != active_language()}
+
+
+def outline_value(element: PlanElement) -> str:
+    """The heading as the ``outline`` filter names it: level:code."""
+    return f"{element.level}:{element.code}"
 
 
 def outline_selects(form, elements):
@@ -119,6 +157,15 @@ def outline_selects(form, elements):
                 group = f"{element.plan.short_title} · {group}" if group else element.plan.short_title
             groups.setdefault(group, []).append((element.code, outline_label(element)))
         offer_choices(form, name, groups, option_languages=outline_languages(of_level))
+    # The levels a plan names itself (goal, target) have no filter of their own: one select of their headings.
+    if "outline" in form.fields:
+        groups = {}
+        own = [element for element in elements
+               if element.level not in OUTLINE_FILTERS and element.level != PlanElement.Level.PART]
+        for element in own:
+            group = element.plan.short_title if several_plans else ""
+            groups.setdefault(group, []).append((outline_value(element), outline_label(element)))
+        offer_choices(form, "outline", groups, option_languages=outline_languages(own, outline_value))
 
 
 def unit_select(form, units):
@@ -160,6 +207,7 @@ class ActivityFilterSet(PlainFilterSet):
         field_name="objective__code", label=_("Objective"), help_text=_("Objective number.")
     )
     result = django_filters.CharFilter(field_name="result__code", label=_("Result"), help_text=_("Result code, e.g. 1.1"))
+    outline = OutlineFilter(label=_("Heading"), help_text=OUTLINE_HELP)
     target_year_min = WholeNumberFilter(
         field_name="target_year", lookup_expr="gte", label=_("Target year from")
     )
@@ -176,7 +224,8 @@ class ActivityFilterSet(PlainFilterSet):
         model = Activity
         fields = [
             "plan", "plan_id", "edition", "country", "country_id", "kind", "conservation_unit", "priority_level",
-            "section", "theme", "objective", "result", "target_year_min", "target_year_max", "search", "tag",
+            "section", "theme", "objective", "result", "outline", "target_year_min", "target_year_max", "search",
+            "tag",
         ]
 
     def __init__(self, *args, every_edition: bool = False, **kwargs):

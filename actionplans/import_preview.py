@@ -125,7 +125,8 @@ def _describe(preview: PlanImportPreview, data: PlanData):
                       "units": len(data.units), "footnotes": len(data.footnotes)}
     preview.countries = sum(1 for country in data.countries if country.range_state)
     levels = Counter(element.level for element in data.elements)
-    preview.levels = [(_level_label(level), count) for level, count in levels.items()]
+    names = {element.level: element.level_name for element in data.elements}  # a plan's own: Goal, Target
+    preview.levels = [(names[level] or _level_label(level), count) for level, count in levels.items()]
     kinds = Counter(activity.kind for activity in data.activities)
     preview.kinds = [(_kind_label(kind), count) for kind, count in kinds.items()]
     values: dict[str, list[str]] = {}

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.query import ModelIterable
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from . import normalise
@@ -239,13 +241,39 @@ class Footnote(models.Model):
     natural_key.dependencies = ["actionplans.actionplan"]
 
 
+validate_level = RegexValidator(
+    r"^[a-z][a-z0-9_]*\Z",
+    _("A level is written in lower case letters, digits and underscores, starting with a letter (e.g. goal)."),
+)
+
+
 class PlanElementQuerySet(models.QuerySet):
     def get_by_natural_key(self, plan_slug, level, code):
         return self.get(plan__slug=plan_slug, level=level, code=code)
 
+    def ids_under(self, level: str, code: str) -> set[int]:
+        """The ids of the elements ``level`` ``code`` (of every plan that has one) and of every element below
+        them, at any depth: one query, an outline being a few hundred rows at most."""
+        rows = self.filter(plan__in=self.filter(level=level, code=code).values("plan")).values_list(
+            "id", "parent_id", "level", "code")
+        children: dict = {}
+        found = []
+        for element_id, parent_id, element_level, element_code in rows:
+            children.setdefault(parent_id, []).append(element_id)
+            if (element_level, element_code) == (level, code):
+                found.append(element_id)
+        under: set[int] = set()
+        while found:
+            element_id = found.pop()
+            if element_id not in under:
+                under.add(element_id)
+                found += children.get(element_id, [])
+        return under
+
 
 class PlanElement(models.Model):
-    """A heading of a plan's outline: a part, theme, section, objective or result.
+    """A heading of a plan's outline, at any depth: a part, theme, section, objective or result, or a
+    level the plan names itself (a goal, a target, ...).
 
     Plans differ in shape (Argali: sections of measures and an annex of objectives and results;
     Persian leopard: themes, objectives, results), so the outline is one tree of levels; a plan of
@@ -253,6 +281,9 @@ class PlanElement(models.Model):
     """
 
     class Level(models.TextChoices):
+        """The levels the tracker names itself (in every interface language) and filters by name
+        (``?section=2.0``); a plan's own levels carry their printed name in ``level_name``."""
+
         PART = "part", _("Part")
         THEME = "theme", _("Theme")
         SECTION = "section", _("Section")
@@ -260,7 +291,16 @@ class PlanElement(models.Model):
         RESULT = "result", _("Result")
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="elements", verbose_name=_("plan"))
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    level = models.CharField(
+        _("level"), max_length=20, validators=[validate_level],
+        help_text=_("part, theme, section, objective, result, or a level of the plan's own in lower case "
+                    "letters, digits and underscores (e.g. goal, sub_target)."),
+    )
+    level_name = models.CharField(
+        _("level name"), max_length=60, blank=True,
+        help_text=_("The plan's own name for the level, as printed (e.g. Goal); empty for part, theme, section, "
+                    "objective and result, which the tracker names itself."),
+    )
     code = models.CharField(_("code"), max_length=30, help_text=_("Number as printed, e.g. 1.1 or 2.0."))
     title = models.TextField(_("title"), help_text=_("Text as printed."))
     parent = models.ForeignKey(
@@ -300,7 +340,17 @@ class PlanElement(models.Model):
     def __str__(self):
         if self.level == self.Level.PART:
             return self.title
-        return f"{self.get_level_display()} {self.code}"
+        return f"{self.level_label} {self.code}"
+
+    @property
+    def level_label(self) -> str:
+        """The level's name in the interface language: the plan's own (translated where it is), else the
+        tracker's for its five levels, else the level itself."""
+        if self.level_name:
+            return self.level_name
+        if self.level in self.Level.values:
+            return self.Level(self.level).label
+        return self.level.replace("_", " ").capitalize()
 
     def natural_key(self):
         return (self.plan.slug, self.level, self.code)
@@ -316,15 +366,18 @@ class PlanElement(models.Model):
 
     @property
     def activity_filter(self):
-        """Query string of the activity list showing this element's activities."""
-        return f"{self.level}={self.code}"
+        """Query string of the activity list showing this element's activities: by its level's own filter
+        where the lists have one (section=2.0), else by the outline filter (outline=goal:1)."""
+        if self.level in OUTLINE_FIELDS:
+            return urlencode({self.level: self.code})
+        return urlencode({"outline": f"{self.level}:{self.code}"})
 
 
-OUTLINE_FIELDS = ("section", "theme", "objective", "result")
+OUTLINE_FIELDS = ("section", "theme", "objective", "result")  # the levels an activity has a field (and a filter) for
 
 
 class WithOutlineIterable(ModelIterable):
-    """Activities with their outline elements (section, theme, objective, result) read in one more query
+    """Activities with their outline elements (parent, section, theme, objective, result) read in one more query
     rather than joined: PostgreSQL spent 10-30 ms *planning* the four self-joins of plan elements on every
     page of the activity API and the country report (issue #11), for rows it then read in 2 ms."""
 
@@ -340,9 +393,10 @@ class WithOutlineIterable(ModelIterable):
         yield from self._with_elements(batch)
 
     def _with_elements(self, activities: list):
-        ids = {getattr(activity, f"{name}_id") for activity in activities for name in OUTLINE_FIELDS} - {None}
+        names = ("parent",) + OUTLINE_FIELDS
+        ids = {getattr(activity, f"{name}_id") for activity in activities for name in names} - {None}
         elements = PlanElement.objects.using(self.queryset.db).in_bulk(ids) if ids else {}
-        fields = [(Activity._meta.get_field(name), f"{name}_id") for name in OUTLINE_FIELDS]
+        fields = [(Activity._meta.get_field(name), f"{name}_id") for name in names]
         for activity in activities:
             for field, attname in fields:
                 field.set_cached_value(activity, elements.get(getattr(activity, attname)))
@@ -451,6 +505,12 @@ class Activity(models.Model):
         PlanElement, on_delete=models.PROTECT, null=True, blank=True, related_name="result_activities",
         limit_choices_to={"level": PlanElement.Level.RESULT}, verbose_name=_("result"),
     )
+    parent = models.ForeignKey(
+        PlanElement, on_delete=models.PROTECT, null=True, blank=True, related_name="child_activities",
+        verbose_name=_("outline element"),
+        help_text=_("The heading it sits directly under, at any level of the outline; where it is a section, "
+                    "theme, objective or result, it is filled from those fields."),
+    )
     conservation_unit = models.ForeignKey(
         "conservation_units.ConservationUnit", on_delete=models.PROTECT, null=True, blank=True,
         related_name="activities", verbose_name=_("conservation unit"),
@@ -526,9 +586,31 @@ class Activity(models.Model):
         return reverse("actionplans:activity_detail", args=[self.pk])
 
     @property
-    def parent(self):
-        """The innermost outline element the activity sits under."""
-        return self.result or self.objective or self.section or self.theme
+    def parent_of_own_level(self):
+        """The heading it sits under where that is of a level the plan names itself (a target), else None:
+        the others are shown as its section, theme, objective or result."""
+        if self.parent is not None and self.parent.level not in OUTLINE_FIELDS:
+            return self.parent
+        return None
+
+    def fill_parent(self):
+        """``parent`` from the section, theme, objective and result fields where it is one of them: what the
+        fixtures and older code set. A parent of a level of the plan's own (or deeper than any of them) is
+        the one the workbook names, and is kept."""
+        innermost_id = self.result_id or self.objective_id or self.section_id or self.theme_id
+        if innermost_id is None or self.parent_id == innermost_id:
+            return
+        if self.parent_id is None or self.parent.level in OUTLINE_FIELDS:
+            self.parent_id = innermost_id
+            # The instance where it is at hand: the pages read parent.level and parent.code from it.
+            for name in ("result", "objective", "section", "theme"):
+                if getattr(self, f"{name}_id") == innermost_id and Activity._meta.get_field(name).is_cached(self):
+                    self.parent = getattr(self, name)
+                    break
+
+    def save(self, *args, **kwargs):
+        self.fill_parent()
+        super().save(*args, **kwargs)
 
     def derive_normalised_fields(self, scale_values=None):
         """Priority level, target year and budget in USD from the printed values.
@@ -561,12 +643,13 @@ class Activity(models.Model):
         errors = {}
         if self.edition_id and self.edition.plan_id != self.plan_id:
             errors["edition"] = _("This edition belongs to another plan.")
-        for field in ("section", "theme", "objective", "result"):
+        self.fill_parent()
+        for field in ("parent", "section", "theme", "objective", "result"):
             element = getattr(self, field)
             if element is not None and element.plan_id != self.plan_id:
                 errors[field] = _("This element belongs to another plan.")
-        if not any(getattr(self, f"{f}_id") for f in ("section", "theme", "objective", "result")):
-            errors["section"] = _("An activity sits under a section, theme, objective or result.")
+        if not self.parent_id:
+            errors["parent"] = _("An activity sits under a heading of the plan's outline.")
         if self.conservation_unit_id and self.conservation_unit.plan_id != self.plan_id:
             errors["conservation_unit"] = _("This conservation unit belongs to another plan.")
         if errors:

@@ -4,14 +4,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from conservation_units.models import ConservationUnit
 
-from .filtersets import OUTLINE_FILTERS, ActivityFilterSet, outline_selects, unit_select
+from .filtersets import ActivityFilterSet, outline_selects, unit_select
 from .models import ActionPlan, Activity, PlanElement
-
-OUTLINE_LEVELS = ("section", "theme", "objective", "result")
 
 
 def activity_queryset():
@@ -47,9 +45,9 @@ def activity_filterset(*, data=None) -> ActivityFilterSet:
 
 
 def outline_filter_elements(*, plan=None, plan_slug=None) -> list[PlanElement]:
-    """The outline headings a page's filters offer (sections, themes, objectives, results), with their plan
-    and parent, in plan and document order: one query."""
-    elements = PlanElement.objects.filter(level__in=OUTLINE_FILTERS.values()).select_related("plan", "parent")
+    """The outline headings a page's filters offer (sections, themes, objectives, results, and the levels
+    a plan names itself), with their plan and parent, in plan and document order: one query."""
+    elements = PlanElement.objects.exclude(level=PlanElement.Level.PART).select_related("plan", "parent")
     if plan is not None:
         elements = elements.filter(plan=plan)
     if plan_slug is not None:
@@ -81,26 +79,31 @@ class OutlineNode:
 
 
 def action_plan_outline(plan: ActionPlan) -> list[OutlineNode]:
-    """The plan's outline as a tree, each element with the number of activities under it.
+    """The plan's outline as a tree, each element with the number of activities under it at any depth.
 
-    Three queries whatever the plan's size: elements, and one row of outline ids per activity.
+    Two queries whatever the plan's size: the elements, and the activities counted by the heading they
+    sit directly under.
     """
     elements = list(plan.elements.select_related("conservation_unit").order_by("position"))
-    counts: Counter = Counter()
-    for row in Activity.objects.current().filter(plan=plan).values_list(*(f"{level}_id" for level in OUTLINE_LEVELS)):
-        counts.update(element_id for element_id in set(row) if element_id)
-    nodes = {element.pk: OutlineNode(element, counts[element.pk]) for element in elements}
+    direct = Counter(dict(Activity.objects.current().filter(plan=plan).order_by().values("parent_id")
+                          .annotate(count=Count("id")).values_list("parent_id", "count")))
+    nodes = {element.pk: OutlineNode(element, direct[element.pk]) for element in elements}
     roots = []
     for element in elements:
         node = nodes[element.pk]
-        if element.parent_id:
+        if element.parent_id in nodes:
             nodes[element.parent_id].children.append(node)
         else:
             roots.append(node)
-    for node in nodes.values():
-        if node.element.level == PlanElement.Level.PART:
-            node.activity_count = sum(child.activity_count for child in node.children)
+    for root in roots:
+        _add_up(root)
     return roots
+
+
+def _add_up(node: OutlineNode) -> int:
+    """Give ``node`` the activities of its children, deepest first."""
+    node.activity_count += sum(_add_up(child) for child in node.children)
+    return node.activity_count
 
 
 def outline_path(element: PlanElement | None) -> list[PlanElement]:

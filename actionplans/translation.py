@@ -17,7 +17,7 @@ class ActionPlanTranslationOptions(TranslationOptions):
 
 @register(PlanElement)
 class PlanElementTranslationOptions(TranslationOptions):
-    fields = ("title",)
+    fields = ("title", "level_name")
     required_languages = {"en": ("title",)}
 
 

@@ -153,7 +153,8 @@ class CountryActivityFilterSet(ActivityFilterSet):
     )
 
     class Meta(ActivityFilterSet.Meta):
-        fields = ["conservation_unit", "priority_level", "section", "objective", "result", "search", "tag", "status"]
+        fields = ["conservation_unit", "priority_level", "section", "objective", "result", "outline", "search", "tag",
+                  "status"]
 
     def __init__(self, *args, country_report, user, units=(), **kwargs):
         # The page's rows are already its round's edition (Activity.objects.of_round).

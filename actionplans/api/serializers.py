@@ -18,6 +18,20 @@ class FootnoteSerializer(serializers.ModelSerializer):
         fields = ["number", "text"]
 
 
+class ParentSerializer(serializers.ModelSerializer):
+    """An outline heading as an activity names it: ``{level, level_name, code}``."""
+
+    level = serializers.CharField(help_text="part, theme, section, objective, result, or a level the plan names "
+                                            "itself (goal, target, ...), in lower case.")
+    level_name = serializers.CharField(source="level_label", help_text="The level's name, in the language asked "
+                                                                       "for where the tracker holds it.")
+    code = serializers.CharField(help_text="Number as printed; with `level`, what `?outline=level:code` takes.")
+
+    class Meta:
+        model = PlanElement
+        fields = ["level", "level_name", "code"]
+
+
 class TagSerializer(serializers.ModelSerializer):
     """A commitment item the activity serves: ``{scheme, code, title}`` (write it ``scheme:code`` in ``?tag=``)."""
 
@@ -86,6 +100,8 @@ class ActivitySerializer(serializers.HyperlinkedModelSerializer):
     theme = serializers.SerializerMethodField(help_text="Theme number, or null.")
     objective = serializers.SerializerMethodField(help_text="Objective number, or null.")
     result = serializers.SerializerMethodField(help_text="Result code (e.g. '1.1'), or null.")
+    parent = ParentSerializer(read_only=True, help_text="The heading it sits directly under, at any level of the "
+                                                       "plan's outline, its own levels (goal, target) included.")
     conservation_unit = serializers.SerializerMethodField(help_text="Conservation unit number, or null.")
     countries = serializers.SerializerMethodField(help_text="ISO codes of the countries it applies to.")
     cami_pow = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -102,8 +118,8 @@ class ActivitySerializer(serializers.HyperlinkedModelSerializer):
         model = Activity
         list_serializer_class = ActivityListSerializer
         fields = [
-            "id", "url", "html_url", "plan", "edition", "kind", "code", "text", "text_language", "section", "theme",
-            "objective", "result",
+            "id", "url", "html_url", "plan", "edition", "kind", "code", "key", "text", "text_language", "section",
+            "theme", "objective", "result", "parent",
             "conservation_unit", "priority", "priority_scale", "priority_level", "actor", "indicator",
             "timeline", "target_year", "budget", "budget_usd", "budget_basis", "cami_pow", "applicability",
             "countries", "footnotes", "editorial_note", "tags",
@@ -180,6 +196,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
 
 class OutlineNodeSerializer(serializers.Serializer):
     level = serializers.CharField(source="element.level")
+    level_name = serializers.CharField(source="element.level_label")
     code = serializers.CharField(source="element.code")
     title = serializers.CharField(source="element.title")
     conservation_unit = serializers.SerializerMethodField()

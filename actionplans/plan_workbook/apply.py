@@ -312,7 +312,8 @@ class PlanWriter:
             existed, since = element.pk is not None, len(self.changes)
             label = f"{row.level} {row.code}"
             self._set(element, fmt.OUTLINE, label, {
-                "title": row.title, "position": position, **self.translated(element, row.translations)})
+                "title": row.title, "level_name": row.level_name, "position": position,
+                **self.translated(element, row.translations)})
             self._set_fk(element, fmt.OUTLINE, label, "parent", parent)
             self._set_fk(element, fmt.OUTLINE, label, "conservation_unit", units.get(row.conservation_unit))
             self._save(element, fmt.OUTLINE, row.row, since=since)
@@ -337,7 +338,7 @@ class PlanWriter:
         existing = {}
         if not self.new_edition:  # a new edition's activities are all new rows
             existing = {a.key: a for a in Activity.objects.filter(edition=self.edition).select_related(
-                "plan", "section", "theme", "objective", "result", "conservation_unit",
+                "plan", "section", "theme", "objective", "result", "parent", "conservation_unit",
             ).prefetch_related("countries", "footnotes", "linked_activities", "linked_elements").with_tags()}
         scale_of = {value.kind: value.scale for value in self.data.scale}
         saved = {}
@@ -354,6 +355,11 @@ class PlanWriter:
             for level in OUTLINE_FK_LEVELS:
                 code = row.outline.get(level)
                 self._set_fk(activity, fmt.ACTIVITIES, row.key, level, elements[(level, code)] if code else None)
+            parent, old = elements[row.parent], activity.parent
+            if row.parent[0] in OUTLINE_FK_LEVELS and (old is None or old.level in OUTLINE_FK_LEVELS):
+                activity.parent = parent  # a move between sections, results...: the change of that field, above
+            else:  # under a level of the plan's own, or moved out from under one
+                self._set_fk(activity, fmt.ACTIVITIES, row.key, "parent", parent)
             self._set_fk(activity, fmt.ACTIVITIES, row.key, "conservation_unit", units.get(row.conservation_unit))
             self._save(activity, fmt.ACTIVITIES, row.row, derived=DERIVED_ACTIVITY_FIELDS, since=since)
             self._set_m2m(activity, fmt.ACTIVITIES, row.key, "countries", [countries[c] for c in row.countries],
@@ -395,6 +401,7 @@ PLAN_MODEL_FIELDS = ("slug", "title", "short_title", "species_common_name", "spe
 OUTLINE_FK_LEVELS = ("section", "theme", "objective", "result")
 # A model field named differently in the workbook.
 COLUMN_OF_FIELD = {"section": "parent", "theme": "parent", "objective": "parent", "result": "parent",
+                   "level_name": "level",
                    "period_start": "value", "period_end": "value", "title": "title"}
 POSITION_SHIFT = 1_000_000  # above any position a plan prints
 DERIVED_ACTIVITY_FIELDS = ("priority_scale", "priority_level", "target_year", "budget_usd", "budget_basis")

@@ -67,6 +67,7 @@ class ElementRow:
     footnotes: list[int]
     row: int = 0
     translations: dict[str, str] = field(default_factory=dict)
+    level_name: str = ""  # the plan's own name for a level the tracker does not name itself (Goal)
 
 
 @dataclass

@@ -79,8 +79,9 @@ def _translated(sheet_name: str, values: dict) -> list:
     return row
 
 
-def _translations(obj) -> dict[str, str]:
-    """The texts in other languages the tracker holds for ``obj`` ({"text_ru": ...}).
+def _translations(obj, columns: dict[str, str] | None = None) -> dict[str, str]:
+    """The texts in other languages the tracker holds for ``obj`` ({"text_ru": ...}), under their column's
+    name (``columns``: field → column where they differ, level_name → level).
 
     Only those that are there: a row without any keeps the digest it had before translations were stored,
     so a workbook exported then still corrects the plan."""
@@ -89,7 +90,7 @@ def _translations(obj) -> dict[str, str]:
         for language in fmt.translation_languages():
             value = getattr(obj, f"{name}_{language}", None)
             if value:
-                found[f"{name}_{language}"] = value
+                found[f"{(columns or {}).get(name, name)}_{language}"] = value
     return found
 
 
@@ -148,11 +149,11 @@ def plan_rows(plan: ActionPlan) -> PlanRows:
     elements = plan.elements.select_related("parent", "conservation_unit").prefetch_related("footnotes")
     for element in elements.order_by("position"):
         sheets[fmt.OUTLINE].append((f"{element.level} {element.code}", {
-            "level": element.level, "code": element.code, "title": element.title,
+            "level": element.level_name or element.level, "code": element.code, "title": element.title,
             "parent": _element_ref(element.parent),
             "conservation_unit": element.conservation_unit.number if element.conservation_unit else "",
             "footnotes": [footnote.number for footnote in element.footnotes.all()],
-            **_translations(element),
+            **_translations(element, columns={field: column for column, field in fmt.OUTLINE_FIELD_OF_COLUMN.items()}),
         }))
     all_states = {country.code for country in range_states}
     for activity in Activity.objects.current().filter(plan=plan).with_related().with_tags().order_by("position"):

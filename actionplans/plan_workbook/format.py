@@ -7,6 +7,7 @@ each other language of ``settings.LANGUAGES`` (``text_ru``); any other column is
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -105,7 +106,9 @@ UNIT_COLUMNS = (
 )
 
 OUTLINE_COLUMNS = (
-    Column("level", _("part, theme, section, objective or result (other levels are not read yet).")),
+    Column("level", _("part, theme, section, objective or result, or the plan's own name for the level as printed "
+                      "(Goal, Target), in Latin letters; the same in every row of that level. Any depth: a level "
+                      "may sit under one of its own."), translated=True),
     Column("code", _("Number as printed (1, 1.1, 2.0); a part gets a short code such as annex-1.")),
     Column("title", _("Heading as printed, without its label."), translated=True),
     Column("parent", _("The element it sits under, as level and code (objective 1) or a code used once; empty "
@@ -153,7 +156,16 @@ COLUMNS = {
     FOOTNOTES: FOOTNOTE_COLUMNS,
 }
 
-OUTLINE_LEVELS = ("part", "theme", "section", "objective", "result")
+OUTLINE_LEVELS = ("part", "theme", "section", "objective", "result")  # the tracker names these itself
+MAX_LEVEL_NAME = 60  # PlanElement.level_name
+MAX_LEVEL = 20  # PlanElement.level
+# A column of the sheet Outline that holds a model field of another name (its translations too: level_ru).
+OUTLINE_FIELD_OF_COLUMN = {"level": "level_name"}
+
+
+def level_of(name: str) -> str:
+    """The level a printed level name stands for: "Sub-target" → sub_target, "Objective" → objective."""
+    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
 ACTIVITY_KINDS = ("measure", "action", "activity")
 UNIT_KINDS = ("transboundary", "single_country", "region")
 SCALES = ("rank", "word", "score")

@@ -30,7 +30,7 @@ from .data import (
 ZIP_SIGNATURE = b"PK\x03\x04"
 ISO_CODE = re.compile(r"^[A-Z]{2}$")
 SPLIT = re.compile(r"\s*[,;]\s*|\s+")
-ELEMENT_REF = re.compile(r"^(?P<level>[a-z_]+)\s+(?P<code>\S+)$")
+ELEMENT_REF = re.compile(r"^(?P<level>.+?)\s+(?P<code>\S+)$")
 OUTLINE_FK_LEVELS = ("section", "theme", "objective", "result")
 
 
@@ -385,8 +385,8 @@ class _Reader:
         """(level, code) of an element named "level code" or by a code only one element has."""
         text = text.strip()
         match = ELEMENT_REF.match(text)
-        if match and (match["level"], match["code"]) in elements:
-            return match["level"], match["code"]
+        if match and (fmt.level_of(match["level"]), match["code"]) in elements:
+            return fmt.level_of(match["level"]), match["code"]
         candidates = [key for key in elements if key[1] == text]
         if len(candidates) == 1:
             return candidates[0]
@@ -398,13 +398,30 @@ class _Reader:
                        sheet, number, column)
         return None
 
+    def _level(self, number, name: str, names: dict) -> str | None:
+        """The level a row's printed level name stands for; ``names``: level → (name, row) as first written."""
+        level = fmt.level_of(name)
+        if not level or not level[0].isalpha():
+            self.error(_("“%(v)s” is not a level name: write it in Latin letters, e.g. Goal or objective (a name "
+                         "in another language goes in its own column, such as level_ru).") % {"v": name},
+                       fmt.OUTLINE, number, "level")
+        elif len(level) > fmt.MAX_LEVEL or len(name) > fmt.MAX_LEVEL_NAME:
+            self.error(_("The level name “%(v)s” is too long: at most %(n)s letters.")
+                       % {"v": name, "n": fmt.MAX_LEVEL}, fmt.OUTLINE, number, "level")
+        elif level not in fmt.OUTLINE_LEVELS and not _same_name(names.setdefault(level, (name, number))[0], name):
+            self.error(_("The level “%(v)s” is written “%(first)s” in row %(row)s: write it the same way in every "
+                         "row.") % {"v": name, "first": names[level][0], "row": names[level][1]},
+                       fmt.OUTLINE, number, "level")
+        else:
+            return level
+        return None
+
     def _outline(self, rows):
-        keys = {}
+        keys, names = {}, {}
         for number, values in rows:
-            level, code = values.get("level", "").strip(), values.get("code", "").strip()
-            if level not in fmt.OUTLINE_LEVELS:
-                self.error(_("“%(v)s” is not a level the tracker reads (%(allowed)s); other levels are not read yet.")
-                           % {"v": level, "allowed": ", ".join(fmt.OUTLINE_LEVELS)}, fmt.OUTLINE, number, "level")
+            name, code = values.get("level", "").strip(), values.get("code", "").strip()
+            level = self._level(number, name, names)
+            if level is None:
                 continue
             if not code:
                 self.error(_("The code may not be empty."), fmt.OUTLINE, number, "code")
@@ -416,16 +433,36 @@ class _Reader:
             if not values.get("title", "").strip():
                 self.error(_("The title may not be empty."), fmt.OUTLINE, number, "title")
             keys[(level, code)] = number
+            translations = {fmt.OUTLINE_FIELD_OF_COLUMN.get(column, column) + "_" + language: value
+                            for column, language, value in _split_translations(fmt.translations_of(values))}
             self.data.elements.append(ElementRow(
                 level, code, values.get("title", ""), None, self._unit(fmt.OUTLINE, number, values),
-                self._footnote_list(fmt.OUTLINE, number, values), row=number,
-                translations=fmt.translations_of(values)))
+                self._footnote_list(fmt.OUTLINE, number, values), row=number, translations=translations,
+                level_name="" if level in fmt.OUTLINE_LEVELS else name))
+        self._same_level_names()
         parents = dict(rows)
         for element in self.data.elements:
             text = parents[element.row].get("parent", "").strip()
             if text:
                 element.parent = self._element_ref(fmt.OUTLINE, element.row, "parent", text, keys)
         self._check_cycles()
+
+    def _same_level_names(self):
+        """A level's name in another language (level_ru) is the level's, not one row's: given in one row,
+        it names the level in every row that leaves it empty; two rows giving two names are refused."""
+        given: dict[tuple[str, str], tuple[str, int]] = {}
+        for element in self.data.elements:
+            for field, name in element.translations.items():
+                if field.startswith("level_name_") and name.strip():
+                    first = given.setdefault((element.level, field), (name.strip(), element.row))
+                    if first[0] != name.strip():
+                        self.error(_("The level's name “%(v)s” differs from “%(first)s” in row %(row)s: write it the "
+                                     "same way in every row.") % {"v": name, "first": first[0], "row": first[1]},
+                                   fmt.OUTLINE, element.row, field.replace("level_name", "level", 1))
+        for element in self.data.elements:
+            for (level, field), (name, _row) in given.items():
+                if element.level == level and not element.translations.get(field, "").strip():
+                    element.translations[field] = name
 
     def _check_cycles(self):
         parent_of = {(e.level, e.code): e.parent for e in self.data.elements}
@@ -544,3 +581,15 @@ class _Reader:
             self.error(_("Say which countries it applies to: all, unit, all except KZ, MN, or ISO codes."), sheet,
                        number, "countries")
         return codes
+
+
+def _split_translations(translations: dict[str, str]):
+    """(column, language, value) of ``{"title_ru": ...}``."""
+    for name, value in translations.items():
+        column, _underscore, language = name.rpartition("_")
+        yield column, language, value
+
+
+def _same_name(first: str, name: str) -> bool:
+    """Goal and GOAL name one level; Goal and Goals two rows would not agree on."""
+    return first.casefold() == name.casefold()

@@ -18,8 +18,6 @@ from .figures import STATUS_LABELS, STATUSES, Cell
 
 # --- The printable national report ---------------------------------------------------------------------
 
-OUTLINE_FIELDS = ("theme", "section", "objective", "result")  # outermost first
-
 
 @dataclass
 class ReportGroup:
@@ -91,7 +89,7 @@ def national_report(*, round: ReportingRound, country: Country, user) -> Nationa
     )
     activities = list(
         Activity.objects.of_round(round).filter(countries=country)
-        .select_related(*OUTLINE_FIELDS, "conservation_unit").order_by("position")
+        .select_related("conservation_unit").order_by("position")
         .prefetch_related(Prefetch("progress_reports", queryset=reports, to_attr="reports"))
     )
     counts = Counter()
@@ -101,15 +99,29 @@ def national_report(*, round: ReportingRound, country: Country, user) -> Nationa
     total = len(activities)
     reported = sum(1 for a in activities if rules.is_reported(a.report))
     cells = [Cell(s, STATUS_LABELS[s], counts[s], total, "") for s in STATUSES]
-    return NationalReport(round, country, country_report, _report_groups(activities), events, cells, total, reported,
+    elements = PlanElement.objects.filter(plan_id=round.plan_id).in_bulk()
+    return NationalReport(round, country, country_report, _report_groups(activities, elements), events, cells, total,
+                          reported,
                           published=reports.reads_published and bool(events))
 
 
-def _report_groups(activities: list[Activity]) -> list[ReportGroup]:
+def _outline_trail(element_id, elements: dict[int, PlanElement]) -> tuple[PlanElement, ...]:
+    """The headings above an activity, outermost first, at any depth; parts are the document's
+    divisions, not headings of the report."""
+    trail, seen, element = [], set(), elements.get(element_id)
+    while element is not None and element.pk not in seen:
+        seen.add(element.pk)
+        if element.level != PlanElement.Level.PART:
+            trail.append(element)
+        element = elements.get(element.parent_id)
+    return tuple(reversed(trail))
+
+
+def _report_groups(activities: list[Activity], elements: dict[int, PlanElement]) -> list[ReportGroup]:
     """Consecutive activities under the same heading; a heading's outer levels are shown where they change."""
     groups, previous = [], ()
     for activity in activities:
-        trail = tuple(element for element in (getattr(activity, name) for name in OUTLINE_FIELDS) if element)
+        trail = _outline_trail(activity.parent_id, elements)
         if groups and trail == previous:
             groups[-1].activities.append(activity)
             continue

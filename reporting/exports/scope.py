@@ -69,7 +69,8 @@ def _as_querydict(params) -> QueryDict:
 def _activity_rows():
     """Activities with what the Matrix and the Summary show, in one query (countries: see _applies)."""
     return (
-        Activity.objects.select_related("plan", "conservation_unit", "objective", "section", "theme", "result")
+        Activity.objects.select_related(
+            "plan", "conservation_unit", "objective", "section", "theme", "result", "parent")
         .order_by("plan__slug", "position")
     )
 

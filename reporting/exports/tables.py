@@ -405,7 +405,8 @@ def group_label(activity: Activity, titled: bool = True) -> str:
     ("Objective 1 — To increase ...", or only "Objective 1" where rows must stay short)."""
     if activity.conservation_unit_id:
         return str(activity.conservation_unit)
-    element = activity.objective or activity.section or activity.result or activity.theme
+    # A plan of levels of its own (goal, target) has none of the four: its activities count under their heading.
+    element = activity.objective or activity.section or activity.result or activity.theme or activity.parent
     if element is None:
         return "—"
     return f"{element} — {element.title}" if titled else str(element)

@@ -14,6 +14,9 @@ from actionplans.plan_workbook import format as fmt
 from actionplans.plan_workbook import plan_workbook_build, plan_workbook_read
 from actionplans.services import PlanImportError, action_plan_import
 
+from .third_plan import SLUG as THIRD_SLUG
+from .third_plan import third_plan_workbook
+
 pytestmark = pytest.mark.django_db
 
 PLANS = ("argali", "persian-leopard")
@@ -280,9 +283,67 @@ def test_outline_with_an_unknown_parent(workbooks):
     assert messages[0].startswith("Sheet “Outline”, row ")
 
 
-def test_outline_level_outside_the_five_is_refused_for_now(workbooks):
-    messages = bad(workbooks, lambda book: set_cell(book, fmt.OUTLINE, 2, "level", "chapter"))
-    assert messages[0].startswith("Sheet “Outline”, row 2, column “level”: “chapter” is not a level the tracker reads")
+@pytest.mark.parametrize(("name", "message"), [
+    ("Глава", "“Глава” is not a level name: write it in Latin letters, e.g. Goal or objective (a name in another "
+              "language goes in its own column, such as level_ru)."),
+    ("1st level", "“1st level” is not a level name: write it in Latin letters, e.g. Goal or objective (a name in "
+                  "another language goes in its own column, such as level_ru)."),
+    ("A very long name for a level of headings", "The level name “A very long name for a level of headings” is too "
+                                                 "long: at most 20 letters."),
+])
+def test_a_level_name_the_tracker_cannot_keep_is_refused(workbooks, name, message):
+    messages = bad(workbooks, lambda book: set_cell(book, fmt.OUTLINE, 2, "level", name))
+    assert messages[0] == f"Sheet “Outline”, row 2, column “level”: {message}"
+
+
+def test_a_level_written_two_ways_is_refused(db):
+    def two_ways(book):
+        set_cell(book, fmt.OUTLINE, row_of(book, fmt.OUTLINE, "code", "1.1.a"), "level", "Target.")
+        set_cell(book, fmt.OUTLINE, row_of(book, fmt.OUTLINE, "code", "1.1.a.i"), "level", "TARGET")  # the same
+
+    with pytest.raises(PlanImportError) as error:
+        action_plan_import(source=third_plan_workbook(two_ways), imported_by=None, file_name="third.xlsx")
+    assert error.value.messages[0] == (
+        "Sheet “Outline”, row 7, column “level”: The level “Target.” is written “Target” in row 6: write it the same "
+        "way in every row.")
+    assert not ActionPlan.objects.filter(slug=THIRD_SLUG).exists()
+
+
+def test_a_level_named_two_ways_in_russian_is_refused(db):
+    def two_ways(book):
+        set_cell(book, fmt.OUTLINE, row_of(book, fmt.OUTLINE, "code", "1.1.a"), "level_ru", "Подцель")
+
+    with pytest.raises(PlanImportError) as error:
+        action_plan_import(source=third_plan_workbook(two_ways), imported_by=None, file_name="third.xlsx")
+    assert error.value.messages == [
+        "Sheet “Outline”, row 7, column “level_ru”: The level's name “Подцель” differs from “Целевой показатель” in "
+        "row 6: write it the same way in every row."]
+
+
+def test_a_plan_with_levels_of_its_own_goes_round_the_workbook_unchanged(db):
+    """The third plan (TEST DATA: Goal and Target levels, named in Russian in some rows only) exported
+    and imported into an empty database: the same activities, outline and level names, in both languages."""
+    action_plan_import(source=third_plan_workbook(), imported_by=None, file_name="third.xlsx")
+
+    def seen():
+        russian = APIClient().get(reverse("api:actionplan-detail", args=[THIRD_SLUG]), {"lang": "ru"}).json()
+        return ([{**without_ids(row), "edition": without_ids(row["edition"])} for row in api_activities(THIRD_SLUG)],
+                api_plan(THIRD_SLUG),
+                russian["outline"], links(THIRD_SLUG))
+
+    before = seen()
+    assert {(e.level, e.level_name, e.level_name_ru) for e in PlanElement.objects.filter(plan__slug=THIRD_SLUG,
+                                                                                         level="target")} == {
+        ("target", "Target", "Целевой показатель")}
+    workbook = plan_workbook_build(plan=ActionPlan.objects.get(slug=THIRD_SLUG))
+    outline = openpyxl.load_workbook(io.BytesIO(workbook))[fmt.OUTLINE]
+    header = [cell.value for cell in outline[1]]
+    rows = [dict(zip(header, row)) for row in outline.iter_rows(min_row=2, values_only=True)]
+    assert [(row["level"], row["level_ru"], row["code"]) for row in rows if row["code"] in ("G1", "1.1.a.i")] == [
+        ("Goal", "Цель", "G1"), ("Target", "Целевой показатель", "1.1.a.i")]
+    call_command("flush", interactive=False, verbosity=0)  # rolled back with the test's transaction
+    action_plan_import(source=workbook, imported_by=None, file_name="third-exported.xlsx")
+    assert seen() == before
 
 
 @pytest.mark.parametrize(("column", "value", "message"), [

@@ -4,6 +4,7 @@ with no code for it: its pages, a reporting round, the country report, the offli
 dashboards, the Excel export and the API."""
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -38,9 +39,9 @@ def import_in_the_browser(client, secretariat):
     assert response.status_code == 200, response.content.decode()[:2000]
     preview = response.context["preview"]
     assert (preview.plan, preview.outcome, preview.errors) == (None, "created", [])
-    assert preview.levels == [("Part", 1), ("Theme", 1), ("Section", 1), ("Objective", 2), ("Result", 3)]
+    assert preview.levels == [("Part", 1), ("Theme", 1), ("Section", 1), ("Goal", 1), ("Target", 3), ("Objective", 1)]
     assert preview.kinds == [("Activity", 2), ("Action", 2)]
-    assert "Result: 3" in response.content.decode()
+    assert "Target: 3" in response.content.decode()
     assert not ActionPlan.objects.filter(slug=SLUG).exists()  # nothing saved at the preview
     confirmed = client.post(reverse("actionplans:plan_import_confirm"), {"token": response.context["token"]})
     assert confirmed.status_code == 302 and confirmed["Location"] == reverse("actionplans:actionplan_detail",
@@ -54,20 +55,44 @@ def test_a_third_plan_imported_in_the_browser_works_everywhere(client, people):
     plan = import_in_the_browser(client, people["secretariat"])
     deepest = plan.elements.get(level=DEEPEST[0], code=DEEPEST[1])
     published = Activity.objects.get(plan=plan, key="1.1.1.2")
-    assert published.result == deepest and published.priority_level == "low"
+    assert (published.parent, published.result, published.section.code) == (deepest, None, "1")
+    assert published.priority_level == "low"
     assert Activity.objects.get(plan=plan, key="2.2").priority_level == ""
 
-    # Its pages: the outline at every depth, the activity list and an activity under the deepest element.
+    # Its pages: the outline at every depth under the plan's own level names, each heading counting the
+    # activities below it and leading to them; an activity under the deepest element.
     html = client.get(plan.get_absolute_url()).content.decode()
-    assert 'id="result-1.1.1.a.i"' in html and "Counts are published" in html and "Counts are repeated" in html
+    assert 'id="target-1.1.a.i"' in html and "Counts are published" in html and "Counts are repeated" in html
+    assert '<span class="label">Goal G1</span>' in html and '<span class="label">Target 1.1.a</span>' in html
     listed = client.get(reverse("actionplans:activity_list"), {"plan": SLUG})
     assert listed.context["paginator"].count == 4
+    outline_options = dict(listed.context["filterset"].form.fields["outline"].widget.choices)
+    assert outline_options["goal:G1"].startswith("Goal G1 — Populations are known")
+    assert "goal=" not in html and "?plan=test-third-plan&amp;outline=goal%3AG1" in html
+    for heading, codes in (("goal:G1", ["1.1.1.1", "1.1.1.2"]), ("target:1.1.a", ["1.1.1.2"])):
+        under = client.get(reverse("actionplans:activity_list"), {"plan": SLUG, "outline": heading})
+        assert [activity.code for activity in under.context["activities"]] == codes, heading
     detail = client.get(published.get_absolute_url()).content.decode()
-    assert "Counts are published" in detail and "Result 1.1.1.a<" in detail and "Section 1<" in detail
+    assert "Counts are published" in detail and "Target 1.1.a<" in detail and "Section 1<" in detail
     api = {row["code"]: row for row in client.get("/api/v1/activities/", {"plan": SLUG}).json()["results"]}
     assert {code: row["priority_level"] for code, row in api.items()} == {
         "1.1.1.1": "high", "1.1.1.2": "low", "2.1": "medium", "2.2": ""}
     assert api["1.1.1.2"]["countries"] == ["XA", "XB"]
+    assert api["1.1.1.2"]["parent"] == {"level": "target", "level_name": "Target", "code": "1.1.a.i"}
+    assert (api["1.1.1.2"]["result"], api["2.1"]["parent"]["level_name"]) == (None, "Objective")
+    under_goal = client.get("/api/v1/activities/", {"plan": SLUG, "outline": "goal:G1"}).json()
+    assert [row["code"] for row in under_goal["results"]] == ["1.1.1.1", "1.1.1.2"]
+    # In Russian, the level names the workbook gives in level_ru (one row's name names the whole level).
+    russian = client.get("/api/v1/activities/", {"plan": SLUG, "lang": "ru"}).json()["results"]
+    assert {row["code"]: row["parent"]["level_name"] for row in russian} == {
+        "1.1.1.1": "Целевой показатель", "1.1.1.2": "Целевой показатель", "2.1": "Задача", "2.2": "Задача"}
+
+    client.cookies["django_language"] = "ru"
+    russian_page = client.get(plan.get_absolute_url()).content.decode()
+    assert '<span class="label">Цель G1</span>' in russian_page
+    assert '<span class="label">Целевой показатель 1.1.a.i</span>' in russian_page  # its level_ru given in other rows
+    assert '<span class="label">Раздел 1</span>' in russian_page  # a level the tracker names itself
+    del client.cookies["django_language"]
 
     # A round, opened on the rounds page.
     today = datetime.date.today()
@@ -84,6 +109,7 @@ def test_a_third_plan_imported_in_the_browser_works_everywhere(client, people):
     report_url = reverse("reporting:country_report", args=[round.pk, "XA"])
     page = client.get(report_url)
     assert page.status_code == 200 and "Count the colonies of the test valley." in page.content.decode()
+    assert "Target 1.1.a.i — Counts are published" in page.content.decode()  # the rows under their heading
     counted = Activity.objects.get(plan=plan, key="1.1.1.1")
     saved = client.post(report_url, {f"status-{counted.pk}": "in_progress", f"version-{counted.pk}": "0"})
     assert saved.status_code == 302, saved.content.decode()[:2000]
@@ -111,6 +137,11 @@ def test_a_third_plan_imported_in_the_browser_works_everywhere(client, people):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Count the colonies" in response.content.decode() or "Test marmot" in response.content.decode()
+    printable = client.get(reverse("reporting:national_report", args=[round.pk, "XA"])).content.decode()
+    headings = re.findall(r'class="nr-heading nr-depth-(\d)"[^>]*>([^<]*)<', printable)
+    assert [(int(depth), text.split(" — ")[0]) for depth, text in headings[:6]] == [
+        (0, "Theme T1"), (1, "Section 1"), (2, "Goal G1"), (3, "Target 1.1"), (4, "Target 1.1.a"),
+        (5, "Target 1.1.a.i")], headings  # every heading above, at its depth
     export = client.get(reverse("reporting:export_xlsx"), {"plan": SLUG})
     assert export.status_code == 200 and export["Content-Type"] == XLSX
     exported = openpyxl.load_workbook(io.BytesIO(export.content))

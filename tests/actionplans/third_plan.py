@@ -4,7 +4,8 @@ every text are made up for the tests.
 
 Its shape differs from both real plans on purpose: its own priority scale (A/B/C, rank), activities of
 two kinds (one of them printing no priority), no conservation units, and an outline seven levels deep
-(part > theme > section > objective > result > result > result).
+with two levels of its own (part > theme > section > Goal > Target > Target > Target), named in English
+and Russian.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from actionplans.plan_workbook import plan_workbook_build
 
 SLUG = "test-third-plan"
 COUNTRIES = [("XA", "Testland XA"), ("XB", "Testland XB"), ("XC", "Testland XC")]
-DEEPEST = ("result", "1.1.1.a.i")
+DEEPEST = ("target", "1.1.a.i")
 
 FIELDS = {
     "slug": SLUG, "title": "TEST DATA: Fictitious Action Plan for the Test Marmot 2027-2031",
@@ -33,17 +34,19 @@ OUTLINE = [
     {"level": "part", "code": "core", "title": "Core programme"},
     {"level": "theme", "code": "T1", "title": "Knowing the marmot", "parent": "part core"},
     {"level": "section", "code": "1", "title": "Surveys", "parent": "theme T1"},
-    {"level": "objective", "code": "1.1", "title": "Populations are known", "parent": "section 1"},
-    {"level": "result", "code": "1.1.1", "title": "Colonies are counted", "parent": "objective 1.1"},
-    {"level": "result", "code": "1.1.1.a", "title": "Counts are repeated", "parent": "result 1.1.1"},
-    {"level": "result", "code": "1.1.1.a.i", "title": "Counts are published", "parent": "result 1.1.1.a"},
+    {"level": "Goal", "level_ru": "Цель", "code": "G1", "title": "Populations are known", "parent": "section 1"},
+    {"level": "Target", "level_ru": "Целевой показатель", "code": "1.1", "title": "Colonies are counted",
+     "parent": "Goal G1"},
+    {"level": "Target", "level_ru": "Целевой показатель", "code": "1.1.a", "title": "Counts are repeated",
+     "parent": "target 1.1"},
+    {"level": "Target", "code": "1.1.a.i", "title": "Counts are published", "parent": "Target 1.1.a"},
     {"level": "objective", "code": "2", "title": "People care", "footnotes": "1"},
 ]
 ACTIVITIES = [
     {"code": "1.1.1.1", "kind": "activity", "text": "Count the colonies of the test valley.", "priority": "A",
-     "timeline": "2028", "budget": "2.000 USD per country", "countries": "all", "parent": "result 1.1.1"},
+     "timeline": "2028", "budget": "2.000 USD per country", "countries": "all", "parent": "Target 1.1"},
     {"code": "1.1.1.2", "kind": "activity", "text": "Publish the counts (see Activity 1.1.1.1).", "priority": "c",
-     "timeline": "2030", "countries": "all except XC", "parent": "result 1.1.1.a.i"},
+     "timeline": "2030", "countries": "all except XC", "parent": "Target 1.1.a.i"},
     {"code": "2.1", "kind": "action", "text": "Tell the schools about marmots.", "priority": "B",
      "countries": "XB, XC", "parent": "objective 2", "footnotes": "1"},
     {"code": "2.2", "kind": "action", "text": "Print a leaflet.", "priority": "", "countries": "XA",
