@@ -119,6 +119,7 @@ class PlanWriter:
         current = {}
         if plan is not None:
             if self.new_edition is None:
+                self.refuse_another_edition(plan)
                 check_same_structure(plan, self.data)
             current = plan_rows(plan).fingerprints()
         countries = self._countries()
@@ -136,6 +137,18 @@ class PlanWriter:
         if current:
             self.refuse_overwriting(plan, current)
         return plan
+
+    def refuse_another_edition(self, plan):
+        """A correction corrects the current edition: a workbook exported from an older one (export_plan
+        --edition) would put that edition's texts back over it."""
+        current = plan.current_edition
+        exported = self.data.edition_number
+        if exported is not None and current is not None and exported != current.number:
+            raise PlanImportError([WorkbookError(
+                _("This workbook holds edition %(exported)s of the plan, not its current edition %(current)s "
+                  "(“%(title)s”): export the current edition and correct that, or import this file as a new "
+                  "edition.") % {"exported": exported, "current": current.number, "title": current.title},
+                fmt.PLAN, None, None)])
 
     def refuse_overwriting(self, plan, current: dict):
         """Refuse a change to a row that the tracker changed after the workbook was exported (an edit in the

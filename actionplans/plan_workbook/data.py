@@ -111,6 +111,7 @@ class PlanData:
     field_translations: dict[str, str] = field(default_factory=dict)
     footnote_translations: dict[int, dict] = field(default_factory=dict)
     fingerprints: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, key) -> digest at export
+    edition_number: int | None = None  # the edition exported (sheet _meta); None: not written by the export
 
     def root_of(self, level: str, code: str) -> str:
         """The top element of the branch (level, code) sits in, as "level code"."""

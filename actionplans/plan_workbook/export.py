@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font
 
 from actionplans import normalise
 from cami.languages import ORIGINAL_LANGUAGE, translated_fields
-from actionplans.models import ActionPlan, Activity
+from actionplans.models import ActionPlan, Activity, PlanEdition
 from conservation_units.models import Country
 
 from . import format as fmt
@@ -22,8 +22,9 @@ BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def plan_workbook_build(*, plan: ActionPlan | None) -> bytes:
-    """The workbook of ``plan``; with ``plan=None`` the blank template (headers and instructions only)."""
+def plan_workbook_build(*, plan: ActionPlan | None, edition: PlanEdition | None = None) -> bytes:
+    """The workbook of ``plan`` (its current edition's activities, or ``edition``'s); with ``plan=None`` the
+    blank template (headers and instructions only)."""
     book = openpyxl.Workbook()
     _instructions(book.active)
     sheets = {name: book.create_sheet(name) for name in fmt.DATA_SHEETS}
@@ -33,7 +34,7 @@ def plan_workbook_build(*, plan: ActionPlan | None) -> bytes:
     if plan is None:
         _plan_rows(sheets[fmt.PLAN], {}, [])
     else:
-        _fill(plan, book, sheets)
+        _fill(plan, book, sheets, edition or plan.current_edition)
     for sheet in sheets.values():
         for column in sheet.iter_cols(max_row=1):
             sheet.column_dimensions[column[0].column_letter].width = 18
@@ -124,8 +125,9 @@ def _digest(values) -> str:
 
 
 @translation.override(ORIGINAL_LANGUAGE)  # the main columns hold the English originals, whoever exports
-def plan_rows(plan: ActionPlan) -> PlanRows:
-    """The plan's rows as the workbook holds them, in a constant number of queries."""
+def plan_rows(plan: ActionPlan, edition: PlanEdition | None = None) -> PlanRows:
+    """The plan's rows as the workbook holds them (the activities of ``edition``, else of the current
+    edition), in a constant number of queries."""
     plan = ActionPlan.objects.prefetch_related("range_states").get(pk=plan.pk)
     range_states = sorted(plan.range_states.all(), key=lambda country: country.code)
     fields = {name: getattr(plan, name) for name, _help in fmt.PLAN_FIELDS if name != "languages"}
@@ -156,7 +158,8 @@ def plan_rows(plan: ActionPlan) -> PlanRows:
             **_translations(element, columns={field: column for column, field in fmt.OUTLINE_FIELD_OF_COLUMN.items()}),
         }))
     all_states = {country.code for country in range_states}
-    for activity in Activity.objects.current().filter(plan=plan).with_related().with_tags().order_by("position"):
+    activities = Activity.objects.filter(edition=edition) if edition else Activity.objects.current().filter(plan=plan)
+    for activity in activities.with_related().with_tags().order_by("position"):
         sheets[fmt.ACTIVITIES].append((activity.key, _activity_values(activity, all_states, units)))
     for footnote in plan.footnotes.order_by("number"):
         sheets[fmt.FOOTNOTES].append((str(footnote.number), {
@@ -173,22 +176,25 @@ def _languages(fields: dict, sheets: dict) -> list[str]:
                                   if any(key.endswith(f"_{language}") for key in keys)]
 
 
-def _fill(plan: ActionPlan, book, sheets: dict):
-    rows = plan_rows(plan)
+def _fill(plan: ActionPlan, book, sheets: dict, edition: PlanEdition | None):
+    rows = plan_rows(plan, edition)
     _plan_rows(sheets[fmt.PLAN], rows.fields, rows.scale)
     for name, sheet_rows in rows.sheets.items():
         for _key, values in sheet_rows:
             _row(sheets[name], _translated(name, values))
-    _meta(book, rows)
+    _meta(book, rows, edition)
 
 
-def _meta(book, rows: PlanRows):
-    """A very hidden sheet: each row's digest at export, so that a correction can tell what changed since."""
+def _meta(book, rows: PlanRows, edition: PlanEdition | None):
+    """A very hidden sheet: each row's digest at export, so that a correction can tell what changed since,
+    and the edition exported, so that a correction applies to that edition only."""
     sheet = book.create_sheet(fmt.META)
     sheet.sheet_state = "veryHidden"
     _row(sheet, ["sheet", "key", "fingerprint"])
     for (name, key), digest in rows.fingerprints().items():
         _row(sheet, [name, key, digest])
+    if edition is not None:
+        _row(sheet, [fmt.META_EDITION, str(edition.number)])
 
 
 def _plan_rows(sheet, fields: dict, scale: list[list]):

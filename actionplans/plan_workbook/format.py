@@ -23,6 +23,7 @@ FOOTNOTES = "Footnotes"
 DATA_SHEETS = (PLAN, COUNTRIES, UNITS, OUTLINE, ACTIVITIES, FOOTNOTES)
 # Very hidden, written by the export: a digest of each row as exported (read by a correction).
 META = "_meta"
+META_EDITION = "edition"  # its row on the sheet _meta: the number of the edition exported
 
 # The same limits as the country workbook upload (reporting/workbook/read.py; a test holds them equal),
 # checked by cami.archives before openpyxl opens anything, and the file's own size.

@@ -136,6 +136,8 @@ class _Reader:
         for values in self.sheets.get(fmt.META, [])[1:]:
             if len(values) >= 3 and all(isinstance(value, str) for value in values[:3]):
                 self.data.fingerprints[(values[0], values[1])] = values[2]
+            elif len(values) >= 2 and values[0] == fmt.META_EDITION and str(values[1] or "").isdigit():
+                self.data.edition_number = int(values[1])
         headers = {}
         for sheet in fmt.DATA_SHEETS[1:]:
             rows = self.sheets[sheet]

@@ -241,3 +241,34 @@ def test_refreshing_a_plan_with_a_newer_edition_from_its_fixture_is_refused(work
         call_command("load_plans", "--update", verbosity=0)
     assert "Plan 'argali' has a newer edition than its fixture" in str(error.value)
     assert Activity.objects.get(edition__number=2, key="1.1").text == REWORDED
+
+
+def test_an_older_edition_is_exported_as_a_record_and_a_correction_from_it_is_refused(argali, workbook, tmp_path):
+    _import_new_edition(workbook, tmp_path, "--accept-matches")
+    draft = argali.editions.get(number=1)
+    path = tmp_path / "argali-draft.xlsx"
+    call_command("export_plan", "argali", str(path), "--edition", draft.slug, verbosity=0)
+    book = openpyxl.load_workbook(path)
+    keys = [row[0] for row in book[fmt.ACTIVITIES].iter_rows(min_row=2, values_only=True)]
+    assert len(keys) == 166 and "3.3" in keys and "3.7" not in keys  # the draft's measures, 3.3 still in
+    assert _text_of(book, "1.1") != REWORDED
+    current = tmp_path / "argali-current.xlsx"
+    call_command("export_plan", "argali", str(current), verbosity=0)
+    assert "3.7" in [row[0] for row in openpyxl.load_workbook(current)[fmt.ACTIVITIES].iter_rows(
+        min_row=2, values_only=True)]
+
+    with pytest.raises(PlanImportError) as error:  # put back as a correction, it would undo the new edition
+        action_plan_import(source=path.read_bytes(), imported_by=None, file_name="argali-draft.xlsx")
+    assert error.value.messages == [
+        f"Sheet “Plan”: This workbook holds edition 1 of the plan, not its current edition 2 (“{NEW_TITLE}”): export "
+        "the current edition and correct that, or import this file as a new edition."]
+    assert argali.current_edition.activities.get(key="1.1").text == REWORDED
+
+    with pytest.raises(CommandError, match=r"No edition 'final' of argali \(editions: 1 \(.+\), 2 \(adopted-by"):
+        call_command("export_plan", "argali", str(path), "--edition", "final", verbosity=0)
+
+
+def _text_of(book, key):
+    sheet = book[fmt.ACTIVITIES]
+    header = [cell.value for cell in sheet[1]]
+    return next(row[header.index("text")] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == key)

@@ -575,7 +575,7 @@ def test_a_correction_preview_costs_the_same_whatever_the_plan_s_size_and_a_fixe
     changed row is checked and written (full_clean, save, its links). A new edition writes every row:
     its preview grows with the plan (README, "Editions")."""
     for rows in (0, 1, 2):
-        with django_assert_num_queries(52 + rows * per_changed_row):
+        with django_assert_num_queries(53 + rows * per_changed_row):
             preview = plan_import_preview(source=reworded(workbooks[slug], rows), file_name="x.xlsx",
                                           imported_by=None)
         assert (preview.outcome, preview.errors) == ("corrected" if rows else "unchanged", [])
