@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import ActionPlan, Activity, PlanElement
+from .models import ActionPlan, Activity, level_label
 from .plan_workbook import format as fmt
 from .plan_workbook.apply import PlanChange, PlanImportError
 from .plan_workbook.data import PlanData, WorkbookError
@@ -126,7 +126,7 @@ def _describe(preview: PlanImportPreview, data: PlanData):
     preview.countries = sum(1 for country in data.countries if country.range_state)
     levels = Counter(element.level for element in data.elements)
     names = {element.level: element.level_name for element in data.elements}  # a plan's own: Goal, Target
-    preview.levels = [(names[level] or _level_label(level), count) for level, count in levels.items()]
+    preview.levels = [(level_label(level, names[level]), count) for level, count in levels.items()]
     kinds = Counter(activity.kind for activity in data.activities)
     preview.kinds = [(_kind_label(kind), count) for kind, count in kinds.items()]
     values: dict[str, list[str]] = {}
@@ -157,10 +157,6 @@ def _diff_signature(diff: EditionDiff) -> dict:
         "proposed": [[p.new.key, p.old.id, p.percent] for p in diff.proposed],
         "rows": [[row.sheet, row.key, row.change, row.old, row.new] for row in diff.rows],
     }
-
-
-def _level_label(level: str) -> str:
-    return str(PlanElement.Level(level).label) if level in PlanElement.Level.values else level
 
 
 def _kind_label(kind: str) -> str:

@@ -116,8 +116,14 @@ def outline_path(element: PlanElement | None) -> list[PlanElement]:
         return []
     by_id = {item.pk: item for item in PlanElement.objects.filter(plan_id=element.plan_id).only(
         "id", "plan_id", "parent_id", "level", "code", "title")}
-    path, current = [], by_id.get(element.pk)
+    return outline_chain(element.pk, by_id)
+
+
+def outline_chain(element_id: int | None, elements: dict[int, PlanElement]) -> list[PlanElement]:
+    """The elements from the top of the plan down to ``element_id``, read from ``elements`` (id → element,
+    the plan's outline read once); a parent chain that goes round stops where it meets itself."""
+    path, current = [], elements.get(element_id)
     while current is not None and current not in path:
         path.append(current)
-        current = by_id.get(current.parent_id)
+        current = elements.get(current.parent_id)
     return path[::-1]

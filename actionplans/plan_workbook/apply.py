@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from actionplans.editions import edition_create, edition_current_or_first, first_edition_title
 from cami.languages import ORIGINAL_LANGUAGE, translated_fields
 
+from actionplans.models import OUTLINE_FIELDS as OUTLINE_FK_LEVELS
 from actionplans.models import ActionPlan, Activity, Footnote, PlanElement, PriorityScaleValue
 from actionplans.references import ReferenceResolver
 from conservation_units.models import ConservationUnit, Country
@@ -411,7 +412,6 @@ class PlanWriter:
 
 PLAN_MODEL_FIELDS = ("slug", "title", "short_title", "species_common_name", "species_scientific_name",
                      "period_start", "period_end", "document_symbol", "goal", "vision")
-OUTLINE_FK_LEVELS = ("section", "theme", "objective", "result")
 # A model field named differently in the workbook.
 COLUMN_OF_FIELD = {"section": "parent", "theme": "parent", "objective": "parent", "result": "parent",
                    "level_name": "level",

@@ -155,7 +155,7 @@ def plan_rows(plan: ActionPlan, edition: PlanEdition | None = None) -> PlanRows:
             "parent": _element_ref(element.parent),
             "conservation_unit": element.conservation_unit.number if element.conservation_unit else "",
             "footnotes": [footnote.number for footnote in element.footnotes.all()],
-            **_translations(element, columns={field: column for column, field in fmt.OUTLINE_FIELD_OF_COLUMN.items()}),
+            **_translations(element, columns=fmt.OUTLINE_COLUMN_OF_FIELD),
         }))
     all_states = {country.code for country in range_states}
     activities = Activity.objects.filter(edition=edition) if edition else Activity.objects.current().filter(plan=plan)

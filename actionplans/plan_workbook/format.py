@@ -48,14 +48,16 @@ def translation_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES[1:]]
 
 
-def translations_of(values: dict, column: str = "", field: str = "") -> dict[str, str]:
+def translations_of(values: dict, column: str = "", field: str = "", renamed: dict | None = None) -> dict[str, str]:
     """A row's ``<column>_<language>`` cells, empty ones included (an emptied cell clears the text), by
-    model field: ``{"text_ru": ...}``; on the Plan sheet ``column="value"`` and ``field`` the plan's field."""
+    model field: ``{"text_ru": ...}``; on the Plan sheet ``column="value"`` and ``field`` the plan's field;
+    ``renamed``: column → field where they differ (the Outline's level → level_name)."""
     found = {}
     for name, value in values.items():
         for language in translation_languages():
             if name.endswith(f"_{language}") and (not column or name == f"{column}_{language}"):
-                found[f"{field or name[:-len(language) - 1]}_{language}"] = value
+                base = name[:-len(language) - 1]
+                found[f"{field or (renamed or {}).get(base, base)}_{language}"] = value
     return found
 
 
@@ -162,6 +164,7 @@ MAX_LEVEL_NAME = 60  # PlanElement.level_name
 MAX_LEVEL = 20  # PlanElement.level
 # A column of the sheet Outline that holds a model field of another name (its translations too: level_ru).
 OUTLINE_FIELD_OF_COLUMN = {"level": "level_name"}
+OUTLINE_COLUMN_OF_FIELD = {field: column for column, field in OUTLINE_FIELD_OF_COLUMN.items()}
 
 
 def level_of(name: str) -> str:

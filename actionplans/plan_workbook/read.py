@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from actionplans import normalise
 from actionplans.commitments import tag_errors, tag_parse, tags_split
+from actionplans.models import OUTLINE_FIELDS as OUTLINE_FK_LEVELS
 from cami import archives
 
 from . import format as fmt
@@ -31,7 +32,6 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 ISO_CODE = re.compile(r"^[A-Z]{2}$")
 SPLIT = re.compile(r"\s*[,;]\s*|\s+")
 ELEMENT_REF = re.compile(r"^(?P<level>.+?)\s+(?P<code>\S+)$")
-OUTLINE_FK_LEVELS = ("section", "theme", "objective", "result")
 
 
 def plan_workbook_read(source, *, expected_slug: str | None = None) -> ReadResult:
@@ -435,11 +435,10 @@ class _Reader:
             if not values.get("title", "").strip():
                 self.error(_("The title may not be empty."), fmt.OUTLINE, number, "title")
             keys[(level, code)] = number
-            translations = {fmt.OUTLINE_FIELD_OF_COLUMN.get(column, column) + "_" + language: value
-                            for column, language, value in _split_translations(fmt.translations_of(values))}
             self.data.elements.append(ElementRow(
                 level, code, values.get("title", ""), None, self._unit(fmt.OUTLINE, number, values),
-                self._footnote_list(fmt.OUTLINE, number, values), row=number, translations=translations,
+                self._footnote_list(fmt.OUTLINE, number, values), row=number,
+                translations=fmt.translations_of(values, renamed=fmt.OUTLINE_FIELD_OF_COLUMN),
                 level_name="" if level in fmt.OUTLINE_LEVELS else name))
         self._same_level_names()
         parents = dict(rows)
@@ -583,13 +582,6 @@ class _Reader:
             self.error(_("Say which countries it applies to: all, unit, all except KZ, MN, or ISO codes."), sheet,
                        number, "countries")
         return codes
-
-
-def _split_translations(translations: dict[str, str]):
-    """(column, language, value) of ``{"title_ru": ...}``."""
-    for name, value in translations.items():
-        column, _underscore, language = name.rpartition("_")
-        yield column, language, value
 
 
 def _same_name(first: str, name: str) -> bool:

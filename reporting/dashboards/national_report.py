@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from actionplans.models import Activity, PlanElement
+from actionplans.selectors import outline_chain
 from conservation_units.models import Country
 
 from .. import rules
@@ -105,23 +106,13 @@ def national_report(*, round: ReportingRound, country: Country, user) -> Nationa
                           published=reports.reads_published and bool(events))
 
 
-def _outline_trail(element_id, elements: dict[int, PlanElement]) -> tuple[PlanElement, ...]:
-    """The headings above an activity, outermost first, at any depth; parts are the document's
-    divisions, not headings of the report."""
-    trail, seen, element = [], set(), elements.get(element_id)
-    while element is not None and element.pk not in seen:
-        seen.add(element.pk)
-        if element.level != PlanElement.Level.PART:
-            trail.append(element)
-        element = elements.get(element.parent_id)
-    return tuple(reversed(trail))
-
-
 def _report_groups(activities: list[Activity], elements: dict[int, PlanElement]) -> list[ReportGroup]:
     """Consecutive activities under the same heading; a heading's outer levels are shown where they change."""
     groups, previous = [], ()
     for activity in activities:
-        trail = _outline_trail(activity.parent_id, elements)
+        # Every heading above it, at any depth; parts are the document's divisions, not headings of the report.
+        trail = tuple(element for element in outline_chain(activity.parent_id, elements)
+                      if element.level != PlanElement.Level.PART)
         if groups and trail == previous:
             groups[-1].activities.append(activity)
             continue

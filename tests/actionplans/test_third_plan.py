@@ -149,3 +149,13 @@ def test_a_third_plan_imported_in_the_browser_works_everywhere(client, people):
     assert "1.1.1.2" in values and "Count the colonies of the test valley." in values
     progress = client.get("/api/v1/progress/", {"plan": SLUG}).json()
     assert sorted(row["status"] for row in progress["results"]) == ["completed", "in_progress"]
+
+
+def test_a_heading_without_its_level_is_refused_with_a_sentence(client, people):
+    import_in_the_browser(client, people["secretariat"])
+    message = "Write the heading as level:code, e.g. objective:1 or goal:G1 (not “G1”)."
+    response = client.get("/api/v1/activities/", {"plan": SLUG, "outline": "G1"})
+    assert (response.status_code, response.json()) == (400, {"outline": [message]})
+    page = client.get(reverse("actionplans:activity_list"), {"plan": SLUG, "outline": "G1"})
+    assert page.status_code == 200 and f'<p class="error">{message}</p>' in page.content.decode()
+    assert client.get("/api/v1/activities/", {"plan": SLUG, "outline": "goal:G9"}).json()["count"] == 0
